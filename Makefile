@@ -25,8 +25,10 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh
 
+# compilemessages errors out when there is no locale directory yet, so skip it then.
 messages: $(STAMP) system-deps
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; \
+	@if [ -z "$$(find src -type d -name locale -print -quit)" ]; then echo "No translation catalogues to compile."; \
+	elif command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; \
 	else echo "WARNING: msgfmt (gettext) missing: the UI stays English until it is installed."; fi
 
 setup: $(STAMP) messages

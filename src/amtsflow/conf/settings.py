@@ -126,7 +126,8 @@ OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT")
 OIDC_CREATE_USER = env_bool("AMTSFLOW_OIDC_CREATE_USER", True)
 OIDC_PROVIDER_NAME = env_str("AMTSFLOW_OIDC_PROVIDER_NAME", "Single Sign-On")
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "root"  # picks the user's municipality; there is no top-level URL named "home"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # mozilla-django-oidc redirects there as is (no reverse)
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [

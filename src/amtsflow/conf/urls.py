@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,6 +9,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from amtsflow.core import views as core_views
 from amtsflow.tenants import views as tenant_views
+
+
+class LoginView(auth_views.LoginView):
+    """Reads the SSO switch per request: `extra_context` would freeze it at import time."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.update(oidc_enabled=settings.OIDC_ENABLED, oidc_name=settings.OIDC_PROVIDER_NAME)
+        return super().get_context_data(**kwargs)
+
 
 api_v1 = [
     path("", include(("amtsflow.tenants.api.urls", "tenants-api"))),
@@ -20,10 +31,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True,
-            extra_context={"oidc_enabled": settings.OIDC_ENABLED, "oidc_name": settings.OIDC_PROVIDER_NAME},
-        ),
+        LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

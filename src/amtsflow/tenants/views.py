@@ -40,12 +40,12 @@ def _submit(form: Any, call: Callable[[], Any]) -> Any | None:
 
 @login_required
 def root(request: HttpRequest) -> HttpResponse:
-    """Send the user to their first tenant (or the operator page), never to an empty screen."""
+    """One municipality: go there. Several: choose. None: the operator page, or an explanation."""
     tenants = selectors.list_tenants_of_user(user=request.user)
-    if request.user.is_operator and not tenants:
-        return redirect("operator:tenant_list")
-    if len(tenants) == 1 or (tenants and not request.user.is_operator):
+    if len(tenants) == 1:
         return redirect("tenants:home", tenant_slug=tenants[0].slug)
+    if not tenants and request.user.is_operator:
+        return redirect("operator:tenant_list")
     return render(request, "tenants/choose_tenant.html", {"tenants": tenants})
 
 
