@@ -110,3 +110,16 @@ class TenantCreateForm(forms.Form):
     admin_email = forms.EmailField(label=_("E-mail of the first administrator"))
     admin_first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     admin_last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+
+class TenantProfileForm(forms.Form):
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Postal address"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)

@@ -10,6 +10,7 @@ MANAGE_ORG_UNITS = "tenants.manage_org_units"
 MANAGE_MEMBERS = "tenants.manage_members"
 MANAGE_GROUPS = "tenants.manage_groups"
 MANAGE_API_CLIENTS = "tenants.manage_api_clients"
+MANAGE_TENANT_PROFILE = "tenants.manage_tenant_profile"
 
 register_scope("tenants.read", _("Read the organisation: units, members, groups"))
 register_scope("tenants.write", _("Change the organisation: units, members, groups"))
@@ -22,6 +23,10 @@ register_permission(
 register_permission(MANAGE_MEMBERS, _("Manage members and roles"), roles={Role.TENANT_ADMIN}, scope="tenants.write")
 register_permission(MANAGE_GROUPS, _("Manage groups"), roles={Role.TENANT_ADMIN}, scope="tenants.write")
 register_permission(MANAGE_API_CLIENTS, _("Manage API clients"), roles={Role.TENANT_ADMIN}, scope="tenants.admin")
+
+register_permission(
+    MANAGE_TENANT_PROFILE, _("Edit contact data and logo"), roles={Role.TENANT_ADMIN}, scope="tenants.write"
+)
 
 register_nav(
     NavEntry(
@@ -39,5 +44,14 @@ register_nav(
         permission=MANAGE_API_CLIENTS,
         order=950,
         active_prefix="api-clients",
+    )
+)
+register_nav(
+    NavEntry(
+        label=_("Municipality"),
+        url_name="tenants:profile",
+        permission=MANAGE_TENANT_PROFILE,
+        order=960,
+        active_prefix="profile",
     )
 )

@@ -5,6 +5,7 @@ raises domain exceptions (amtsflow.core.exceptions) that the UI, API and command
 """
 
 import hashlib
+import io
 import logging
 import secrets
 from collections.abc import Iterable
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -20,6 +23,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from amtsflow.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from amtsflow.core.permissions import all_scopes
@@ -354,3 +358,52 @@ def send_invitation(*, membership: Membership) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+# --- Tenant master data ------------------------------------------------------------------------------
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+
+def _checked_logo(upload: UploadedFile) -> ContentFile:
+    """A PNG or JPEG of at most 1 MB, decided from the content (SVG could carry scripts)."""
+    if upload.size is None or upload.size > LOGO_MAX_BYTES:
+        raise ValidationFailed(_("The logo may be at most 1 MB."), field_errors={"logo": [_("File too large.")]})
+    data = upload.read()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationFailed(
+            _("The logo must be a PNG or JPEG image."), field_errors={"logo": [_("Not a readable image.")]}
+        ) from exc
+    if kind not in LOGO_FORMATS:
+        raise ValidationFailed(
+            _("The logo must be a PNG or JPEG image."), field_errors={"logo": [_("Only PNG and JPEG are accepted.")]}
+        )
+    return ContentFile(data, name=f"logo.{LOGO_FORMATS[kind]}")
+
+
+@transaction.atomic
+def update_tenant_profile(
+    *,
+    actor: Actor,
+    contact_email: str,
+    contact_phone: str,
+    address: str,
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> Tenant:
+    """Contact data and logo, kept by the tenant's administrators (name and AGS belong to the operator)."""
+    actor.require(perms.MANAGE_TENANT_PROFILE)
+    tenant = Tenant.objects.select_for_update().get(pk=actor.tenant.pk)
+    tenant.contact_email, tenant.contact_phone, tenant.address = contact_email, contact_phone, address
+    _full_clean(tenant, exclude=["logo"])
+    if logo is not None:
+        checked = _checked_logo(logo)
+        tenant.logo.save(f"{tenant.slug}-{secrets.token_hex(4)}-{checked.name}", checked, save=False)
+    elif remove_logo:
+        tenant.logo = ""
+    tenant.save()
+    return tenant

@@ -6,6 +6,8 @@ app_name = "tenants"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
+    path("logo", views.logo, name="logo"),
     path("organisation/", views.org_unit_list, name="org_unit_list"),
     path("organisation/units/new/", views.org_unit_form, name="org_unit_create"),
     path("organisation/units/<uuid:unit_id>/", views.org_unit_form, name="org_unit_edit"),

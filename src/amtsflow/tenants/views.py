@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -52,6 +52,33 @@ def root(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     actor = _actor(request)
     return render(request, "tenants/home.html", {"membership": actor.membership, "tasks": []})
+
+
+# --- Municipality master data ---------------------------------------------------------------------------
+def profile(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    actor = _actor(request)
+    actor.require(perms.MANAGE_TENANT_PROFILE)
+    tenant = actor.tenant
+    initial = {"contact_email": tenant.contact_email, "contact_phone": tenant.contact_phone, "address": tenant.address}
+    form = forms.TenantProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and _submit(
+        form, lambda: services.update_tenant_profile(actor=actor, **form.cleaned_data)
+    ):
+        messages.success(request, _("The data of the municipality was saved."))
+        return redirect(_url(request, "profile"))
+    return render(request, "tenants/profile.html", {"form": form, "tenant": tenant}, status=400 if form.errors else 200)
+
+
+def logo(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    """The tenant's logo, for its members only (uploaded files are not served publicly)."""
+    tenant = _actor(request).tenant
+    if not tenant.logo:
+        return render(request, "404.html", status=404)
+    # Only PNG and JPEG are ever stored (services check the content), so the suffix is trustworthy.
+    content_type = "image/png" if tenant.logo.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(tenant.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- Organisational units ------------------------------------------------------------------------------

@@ -63,8 +63,9 @@ def test_admin_creates_unit_with_form(admin_a, login) -> None:  # noqa: ANN001
 
 def test_invalid_unit_form_shows_errors_and_keeps_input(admin_a, login) -> None:  # noqa: ANN001
     parent = OrgUnitFactory(tenant=admin_a.tenant, kind="sachgebiet")
-    response = login(admin_a).post(url("org_unit_create", admin_a.tenant),
-                                   {"name": "Neu", "kind": "fachbereich", "parent": str(parent.public_id)})
+    response = login(admin_a).post(
+        url("org_unit_create", admin_a.tenant), {"name": "Neu", "kind": "fachbereich", "parent": str(parent.public_id)}
+    )
     assert response.status_code == 400
     assert 'value="Neu"' in response.content.decode()
     assert 'role="alert"' in response.content.decode()
@@ -91,9 +92,14 @@ def test_member_search_returns_fragment_for_htmx(admin_a, tenant_a, make_member,
 
 
 def test_admin_adds_member_and_invitation_is_sent(admin_a, login, mailoutbox) -> None:  # noqa: ANN001
-    response = login(admin_a).post(url("member_create", admin_a.tenant), {
-        "username": "neue.kollegin", "email": "nk@example.org", "roles": [Role.CLERK, Role.TREASURY],
-    })
+    response = login(admin_a).post(
+        url("member_create", admin_a.tenant),
+        {
+            "username": "neue.kollegin",
+            "email": "nk@example.org",
+            "roles": [Role.CLERK, Role.TREASURY],
+        },
+    )
     assert response.status_code == 302
     with scopes_disabled():
         membership = Membership.objects.get(user__username="neue.kollegin")
@@ -104,8 +110,9 @@ def test_admin_adds_member_and_invitation_is_sent(admin_a, login, mailoutbox) ->
 def test_admin_edits_roles_and_group(admin_a, tenant_a, make_member, login) -> None:  # noqa: ANN001
     other = make_member(tenant_a, Role.CLERK)
     client = login(admin_a)
-    response = client.post(url("member_detail", tenant_a, member_id=other.public_id),
-                           {"roles": [Role.RECORDS_MANAGER], "is_active": "on"})
+    response = client.post(
+        url("member_detail", tenant_a, member_id=other.public_id), {"roles": [Role.RECORDS_MANAGER], "is_active": "on"}
+    )
     assert response.status_code == 302
     response = client.post(url("group_create", tenant_a), {"name": "Registratur", "members": [str(other.public_id)]})
     assert response.status_code == 302
@@ -125,10 +132,16 @@ def test_api_client_token_shown_once_in_ui(admin_a, login) -> None:  # noqa: ANN
 def test_operator_creates_tenant(client, mailoutbox) -> None:  # noqa: ANN001
     operator = UserFactory(is_operator=True)
     client.force_login(operator)
-    response = client.post(reverse("operator:tenant_create"), {
-        "name": "Stadt Neuburg", "slug": "neuburg", "ags": "09185149", "admin_username": "nb-admin",
-        "admin_email": "it@neuburg.example",
-    })
+    response = client.post(
+        reverse("operator:tenant_create"),
+        {
+            "name": "Stadt Neuburg",
+            "slug": "neuburg",
+            "ags": "09185149",
+            "admin_username": "nb-admin",
+            "admin_email": "it@neuburg.example",
+        },
+    )
     assert response.status_code == 302
     assert Tenant.objects.filter(slug="neuburg").exists()
     assert mailoutbox[0].to == ["it@neuburg.example"]
@@ -140,9 +153,11 @@ def test_operator_pages_hidden_from_others(admin_a, login) -> None:  # noqa: ANN
 
 def test_invalid_ags_shows_german_error(client) -> None:  # noqa: ANN001
     client.force_login(UserFactory(is_operator=True))
-    response = client.post(reverse("operator:tenant_create"), {"name": "X", "slug": "x", "ags": "123",
-                                                               "admin_username": "x", "admin_email": "x@example.org"},
-                           HTTP_ACCEPT_LANGUAGE="de")
+    response = client.post(
+        reverse("operator:tenant_create"),
+        {"name": "X", "slug": "x", "ags": "123", "admin_username": "x", "admin_email": "x@example.org"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
     assert response.status_code == 400
     assert "8 Ziffern" in response.content.decode()
 
@@ -152,3 +167,62 @@ def test_security_headers(admin_a, login) -> None:  # noqa: ANN001
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _png(size: tuple[int, int] = (40, 20)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (11, 79, 138)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_admin_uploads_logo_and_members_see_it(admin_a, tenant_a, make_member, login, settings, tmp_path) -> None:  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(admin_a)
+    response = client.post(
+        url("profile", tenant_a),
+        {
+            "contact_email": "rathaus@a.example",
+            "logo": SimpleUploadedFile("wappen.png", _png(), "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    tenant_a.refresh_from_db()
+    assert tenant_a.contact_email == "rathaus@a.example"
+    clerk = login(make_member(tenant_a, Role.CLERK))
+    logo = clerk.get(url("logo", tenant_a))
+    assert logo.status_code == 200
+    assert logo["Content-Type"] == "image/png"
+    assert clerk.get(url("profile", tenant_a)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("wappen.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+        ("wappen.png", b"MZ\x90\x00 not an image"),
+        ("riesig.png", b"\x89PNG" + b"0" * (1024 * 1024 + 1)),
+    ],
+)
+def test_bad_logo_is_refused_with_message(admin_a, tenant_a, login, settings, tmp_path, name, content) -> None:  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    response = login(admin_a).post(
+        url("profile", tenant_a),
+        {
+            "contact_email": "neu@a.example",
+            "logo": SimpleUploadedFile(name, content, "image/png"),
+        },
+    )
+    assert response.status_code == 400
+    assert 'class="errors"' in response.content.decode()
+    tenant_a.refresh_from_db()
+    assert not tenant_a.logo
+    assert tenant_a.contact_email != "neu@a.example"
+    assert not list(tmp_path.rglob("*.*"))
