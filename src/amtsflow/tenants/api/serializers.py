@@ -8,10 +8,23 @@ from amtsflow.tenants.models import ApiClient, Group, Membership, OrgUnit, Tenan
 
 
 class TenantSerializer(serializers.ModelSerializer):
+    has_logo = serializers.SerializerMethodField()
+
     class Meta:
         model = Tenant
-        fields = ["name", "slug", "ags", "leitweg_prefix", "contact_email", "contact_phone", "address"]
+        fields = ["name", "slug", "ags", "leitweg_prefix", "contact_email", "contact_phone", "address", "has_logo"]
         read_only_fields = fields
+
+    def get_has_logo(self, tenant: Tenant) -> bool:
+        return bool(tenant.logo)
+
+
+class TenantProfileSerializer(serializers.Serializer):
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    logo = serializers.FileField(required=False, allow_null=True, default=None, help_text="PNG or JPEG, at most 1 MB")
+    remove_logo = serializers.BooleanField(required=False, default=False)
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,11 +39,22 @@ def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
 
 
 class TenantView(APIView):
-    required_scopes = {"get": "tenants.read"}
+    required_scopes = {"get": "tenants.read", "put": "tenants.write"}
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(responses=s.TenantSerializer, summary="The API client's tenant")
     def get(self, request: Request) -> Response:
         return Response(s.TenantSerializer(request.actor.tenant).data)
+
+    @extend_schema(
+        request={"application/json": s.TenantProfileSerializer, "multipart/form-data": s.TenantProfileSerializer},
+        responses=s.TenantSerializer,
+        summary="Update contact data and logo",
+    )
+    def put(self, request: Request) -> Response:
+        data = _valid(s.TenantProfileSerializer, request.data)
+        tenant = services.update_tenant_profile(actor=request.actor, **data)
+        return Response(s.TenantSerializer(tenant).data)
 
 
 class ActorViewSet(viewsets.GenericViewSet):

@@ -29,16 +29,21 @@ def test_tenant_endpoint_shows_own_tenant(admin_a, api_client_for) -> None:  # n
 
 def test_create_update_delete_org_unit(admin_a, api_client_for) -> None:  # noqa: ANN001
     client = api_client_for(admin_a)
-    created = client.post(reverse("tenants-api:org-unit-list"), {"name": "Finanzen", "code": "2",
-                                                                  "kind": "fachbereich"}, format="json")
+    created = client.post(
+        reverse("tenants-api:org-unit-list"), {"name": "Finanzen", "code": "2", "kind": "fachbereich"}, format="json"
+    )
     assert created.status_code == 201, created.content
     unit_id = created.json()["id"]
-    child = client.post(reverse("tenants-api:org-unit-list"), {"name": "Kämmerei", "kind": "amt", "parent": unit_id},
-                        format="json")
+    child = client.post(
+        reverse("tenants-api:org-unit-list"), {"name": "Kämmerei", "kind": "amt", "parent": unit_id}, format="json"
+    )
     assert child.status_code == 201
     assert child.json()["parent"] == unit_id
-    bad = client.post(reverse("tenants-api:org-unit-list"), {"name": "X", "kind": "fachbereich",
-                                                             "parent": child.json()["id"]}, format="json")
+    bad = client.post(
+        reverse("tenants-api:org-unit-list"),
+        {"name": "X", "kind": "fachbereich", "parent": child.json()["id"]},
+        format="json",
+    )
     assert bad.status_code == 400
     assert "parent" in bad.json()["errors"]
     conflict = client.delete(reverse("tenants-api:org-unit-detail", kwargs={"id": unit_id}))
@@ -49,7 +54,8 @@ def test_create_update_delete_org_unit(admin_a, api_client_for) -> None:  # noqa
 def test_foreign_parent_is_a_field_error(admin_a, tenant_b, api_client_for) -> None:  # noqa: ANN001
     foreign = OrgUnitFactory(tenant=tenant_b)
     response = api_client_for(admin_a).post(
-        reverse("tenants-api:org-unit-list"), {"name": "X", "kind": "amt", "parent": str(foreign.public_id)},
+        reverse("tenants-api:org-unit-list"),
+        {"name": "X", "kind": "amt", "parent": str(foreign.public_id)},
         format="json",
     )
     assert response.status_code == 400
@@ -68,15 +74,22 @@ def test_read_scope_cannot_write(admin_a, api_client_for) -> None:  # noqa: ANN0
 
 def test_members_and_groups_round_trip(admin_a, api_client_for) -> None:  # noqa: ANN001
     client = api_client_for(admin_a)
-    member = client.post(reverse("tenants-api:member-list"), {"username": "k.klein", "email": "k@example.org",
-                                                              "roles": [Role.CLERK]}, format="json")
+    member = client.post(
+        reverse("tenants-api:member-list"),
+        {"username": "k.klein", "email": "k@example.org", "roles": [Role.CLERK]},
+        format="json",
+    )
     assert member.status_code == 201, member.content
     member_id = member.json()["id"]
-    updated = client.put(reverse("tenants-api:member-detail", kwargs={"id": member_id}),
-                         {"roles": [Role.CLERK, Role.TREASURY], "is_active": True}, format="json")
+    updated = client.put(
+        reverse("tenants-api:member-detail", kwargs={"id": member_id}),
+        {"roles": [Role.CLERK, Role.TREASURY], "is_active": True},
+        format="json",
+    )
     assert updated.json()["roles"] == ["clerk", "treasury"]
-    group = client.post(reverse("tenants-api:group-list"), {"name": "Rechnungsprüfung", "members": [member_id]},
-                        format="json")
+    group = client.post(
+        reverse("tenants-api:group-list"), {"name": "Rechnungsprüfung", "members": [member_id]}, format="json"
+    )
     assert group.status_code == 201
     assert group.json()["members"] == [member_id]
     listed = client.get(reverse("tenants-api:member-list")).json()
@@ -85,8 +98,9 @@ def test_members_and_groups_round_trip(admin_a, api_client_for) -> None:  # noqa
 
 def test_api_client_create_shows_token_once(admin_a, api_client_for) -> None:  # noqa: ANN001
     client = api_client_for(admin_a)
-    created = client.post(reverse("tenants-api:api-client-list"), {"name": "Finanzsoftware",
-                                                                   "scopes": ["tenants.read"]}, format="json")
+    created = client.post(
+        reverse("tenants-api:api-client-list"), {"name": "Finanzsoftware", "scopes": ["tenants.read"]}, format="json"
+    )
     assert created.status_code == 201
     token = created.json()["token"]
     detail = client.get(reverse("tenants-api:api-client-detail", kwargs={"id": created.json()["id"]})).json()
@@ -102,8 +116,15 @@ def test_schema_documents_every_endpoint(client) -> None:  # noqa: ANN001
     response = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ["/api/v1/tenant/", "/api/v1/org-units/", "/api/v1/org-units/{id}/", "/api/v1/members/",
-                 "/api/v1/groups/", "/api/v1/api-clients/", "/api/v1/api-clients/{id}/revoke/"]:
+    for path in [
+        "/api/v1/tenant/",
+        "/api/v1/org-units/",
+        "/api/v1/org-units/{id}/",
+        "/api/v1/members/",
+        "/api/v1/groups/",
+        "/api/v1/api-clients/",
+        "/api/v1/api-clients/{id}/revoke/",
+    ]:
         assert path in paths, path
     assert "apiClientToken" in response.json()["components"]["securitySchemes"]
 
@@ -120,3 +141,18 @@ def test_schema_is_valid_without_warnings(tmp_path) -> None:  # noqa: ANN001
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "/api/v1/members/" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_update_tenant_contact_data(admin_a, api_client_for) -> None:  # noqa: ANN001
+    client = api_client_for(admin_a)
+    response = client.put(
+        reverse("tenants-api:tenant"),
+        {"contact_email": "buergerbuero@a.example", "contact_phone": "+49 711 1234"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["contact_email"] == "buergerbuero@a.example"
+    bad = client.put(reverse("tenants-api:tenant"), {"contact_email": "kein-mail"}, format="json")
+    assert bad.status_code == 400
+    read_only = api_client_for(admin_a, scopes=["tenants.read"])
+    assert read_only.put(reverse("tenants-api:tenant"), {}, format="json").status_code == 403
