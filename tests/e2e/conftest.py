@@ -70,6 +70,10 @@ class BrowserLog:
     def csp_violations(self) -> list[str]:
         return [line for line in self.console if "Content Security Policy" in line]
 
+    def forget(self, text: str) -> None:
+        """Drop console lines containing `text` (e.g. the expected status of an error page itself)."""
+        self.console[:] = [line for line in self.console if text not in line]
+
     def clear(self) -> None:
         self.console.clear()
         self.failed_assets.clear()
@@ -105,10 +109,3 @@ def new_desk(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[],
 def screenshot_path(name: str) -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR / f"{name}.png"
-
-
-@pytest.fixture(autouse=True)
-def _temp_static_dirs(settings) -> None:  # noqa: ANN001  TEMPORARY -- remove before handing back
-    from amtsflow.conf.settings import PACKAGE_DIR
-
-    settings.STATICFILES_DIRS = [PACKAGE_DIR / "static"]

@@ -192,6 +192,7 @@ USE_TZ = True
 
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the page shell's assets, shared by all apps
 STATIC_ROOT = env_path("AMTSFLOW_STATIC_ROOT", DATA_DIR / "static")
 MEDIA_ROOT = env_path("AMTSFLOW_MEDIA_ROOT", DATA_DIR / "media")
 MEDIA_URL = "/media/"

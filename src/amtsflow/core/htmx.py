@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 
 def render_page(
@@ -14,5 +15,9 @@ def render_page(
     fragment: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    chosen = fragment if fragment and getattr(request, "htmx", False) else template
-    return render(request, chosen, context, status=status)
+    htmx = getattr(request, "htmx", None)
+    # A history restore wants the whole page back, not the fragment.
+    wants_fragment = bool(fragment and htmx and not htmx.history_restore_request)
+    response = render(request, fragment if wants_fragment else template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])  # caches must not mix up page and fragment
+    return response

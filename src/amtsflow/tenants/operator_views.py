@@ -40,11 +40,11 @@ def tenant_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            services.send_invitation(membership=membership)
-            messages.success(
-                request,
-                _("%(name)s was created; the administrator received an invitation.") % {"name": tenant.name},
-            )
+            if services.send_invitation(membership=membership):
+                message = _("%(name)s was created; the administrator received an invitation.")
+            else:
+                message = _("%(name)s was created; the administrator can log in with their existing account.")
+            messages.success(request, message % {"name": tenant.name})
             return redirect("operator:tenant_list")
     return render(
         request,

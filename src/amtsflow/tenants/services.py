@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -104,7 +105,7 @@ def _check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
         return
     if ORG_UNIT_LEVEL[parent.kind] >= ORG_UNIT_LEVEL[unit.kind]:
         raise ValidationFailed(
-            _("A %(kind)s cannot be placed below a %(parent)s.")
+            _("A unit of kind “%(kind)s” cannot be placed below a unit of kind “%(parent)s”.")
             % {"kind": unit.get_kind_display(), "parent": parent.get_kind_display()},
             field_errors={"parent": [_("Choose a unit of a higher level.")]},
         )
@@ -339,11 +340,14 @@ def revoke_api_client(*, actor: Actor, client: ApiClient) -> ApiClient:
 
 
 # --- Invitations ------------------------------------------------------------------------------------
-def send_invitation(*, membership: Membership) -> None:
-    """E-mail a link to set a password (Django's password-reset token: single use, expires)."""
+def send_invitation(*, membership: Membership) -> bool:
+    """E-mail a link to set a password (Django's password-reset token: single use, expires).
+
+    Returns False when nothing was sent: the person has no address or already has a password.
+    """
     user = membership.user
     if not user.email or user.has_usable_password():
-        return
+        return False
     path = reverse(
         "password_reset_confirm",
         kwargs={
@@ -352,12 +356,17 @@ def send_invitation(*, membership: Membership) -> None:
         },
     )
     context = {"user": user, "tenant": membership.tenant, "url": settings.BASE_URL.rstrip("/") + path}
+    # The recipient's language is unknown: write in the installation's language, not the sender's.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("tenants/email/invitation_subject.txt", context).strip()
+        body = render_to_string("tenants/email/invitation.txt", context)
     send_mail(
-        subject=render_to_string("tenants/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("tenants/email/invitation.txt", context),
+        subject=subject,
+        message=body,
         from_email=None,
         recipient_list=[user.email],
     )
+    return True
 
 
 # --- Tenant master data ------------------------------------------------------------------------------
