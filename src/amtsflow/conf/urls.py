@@ -1,6 +1,3 @@
-from typing import Any
-
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,15 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from amtsflow.core import views as core_views
 from amtsflow.tenants import views as tenant_views
-
-
-class LoginView(auth_views.LoginView):
-    """Reads the SSO switch per request: `extra_context` would freeze it at import time."""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs.update(oidc_enabled=settings.OIDC_ENABLED, oidc_name=settings.OIDC_PROVIDER_NAME)
-        return super().get_context_data(**kwargs)
-
 
 api_v1 = [
     path("", include(("amtsflow.tenants.api.urls", "tenants-api"))),
@@ -31,12 +19,21 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        LoginView.as_view(redirect_authenticated_user=True),
+        tenant_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "accounts/password/forgotten/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path("accounts/password/forgotten/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),

@@ -3,7 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +38,14 @@ def _submit(form: Any, call: Callable[[], Any]) -> Any | None:
     except DomainError as error:
         add_domain_error(form, error)
         return None
+
+
+class LoginView(auth_views.LoginView):
+    """Reads the SSO switch per request: `extra_context` would freeze it at import time."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.update(oidc_enabled=settings.OIDC_ENABLED, oidc_name=settings.OIDC_PROVIDER_NAME)
+        return super().get_context_data(**kwargs)
 
 
 @login_required

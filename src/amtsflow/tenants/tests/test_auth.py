@@ -53,3 +53,21 @@ def test_logout_requires_post(admin_a, login) -> None:  # noqa: ANN001
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
     assert client.get(reverse("tenants:home", kwargs={"tenant_slug": admin_a.tenant.slug})).status_code == 302
+
+
+def test_password_forgotten_sends_working_link(admin_a, client, mailoutbox) -> None:  # noqa: ANN001
+    response = client.post(reverse("password_reset"), {"email": admin_a.user.email})
+    assert response.status_code == 302
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line)
+    form = client.get(link[link.index("/accounts/") :], follow=True)
+    new = "Ganz-Neues-Passwort-2026"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    admin_a.user.refresh_from_db()
+    assert admin_a.user.check_password(new)
+
+
+def test_password_forgotten_does_not_reveal_accounts(client, mailoutbox) -> None:  # noqa: ANN001
+    response = client.post(reverse("password_reset"), {"email": "niemand@example.org"})
+    assert response.status_code == 302
+    assert mailoutbox == []
