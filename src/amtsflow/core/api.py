@@ -1,12 +1,17 @@
 """REST API glue shared by all capabilities."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from rest_framework import status
+from django.utils.translation import gettext as _
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from amtsflow.core.exceptions import DomainError
+from amtsflow.core.exceptions import DomainError, NotFound, ValidationFailed
+
+if TYPE_CHECKING:
+    from amtsflow.tenants.actor import Actor
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -22,3 +27,36 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_403_FORBIDDEN and getattr(exc, "default_code", "") == ("not_authenticated"):
         response.status_code = status.HTTP_401_UNAUTHORIZED
     return response
+
+
+T = TypeVar("T")
+
+
+def ref(getter: Callable[..., T], actor: "Actor", value: Any, field: str) -> T | None:
+    """Resolve an ID given in a request body; foreign and unknown IDs are a field error, not a 404."""
+    if value is None:
+        return None
+    try:
+        return getter(actor=actor, public_id=value)
+    except NotFound:
+        raise ValidationFailed(
+            _("Please correct the marked fields."), field_errors={field: [_("Unknown ID.")]}
+        ) from None
+
+
+def valid(serializer_class: type, data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ActorViewSet(viewsets.GenericViewSet):
+    """Viewsets that address objects by UUID and act as the request's actor (set by the tenant middleware)."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    @property
+    def actor(self) -> "Actor":
+        return self.request._request.actor  # noqa: SLF001

@@ -1,41 +1,20 @@
 """REST API of the tenants capability. Each action parses, calls one selector or service, renders."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amtsflow.core.exceptions import NotFound, ValidationFailed
+from amtsflow.core.api import ActorViewSet
+from amtsflow.core.api import ref as _ref
+from amtsflow.core.api import valid as _valid
 from amtsflow.tenants import selectors, services
-from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.api import serializers as s
-
-T = TypeVar("T")
-
-
-def _ref(getter: Callable[..., T], actor: Actor, value: Any, field: str) -> T | None:
-    """Resolve an ID given in a request body; foreign and unknown IDs are a field error."""
-    if value is None:
-        return None
-    try:
-        return getter(actor=actor, public_id=value)
-    except NotFound:
-        raise ValidationFailed(
-            _("Please correct the marked fields."), field_errors={field: [_("Unknown ID.")]}
-        ) from None
-
-
-def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class TenantView(APIView):
@@ -55,16 +34,6 @@ class TenantView(APIView):
         data = _valid(s.TenantProfileSerializer, request.data)
         tenant = services.update_tenant_profile(actor=request.actor, **data)
         return Response(s.TenantSerializer(tenant).data)
-
-
-class ActorViewSet(viewsets.GenericViewSet):
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
-
-    @property
-    def actor(self) -> Actor:
-        return self.request._request.actor  # noqa: SLF001
 
 
 class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorViewSet):
