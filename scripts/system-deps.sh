@@ -4,6 +4,11 @@ set -u
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
 command -v chromium >/dev/null || need+=(chromium)
+# OCR of scans (OCRmyPDF). No Ghostscript: we use OCRmyPDF's internal PDF/A writer and pypdfium2, and
+# OCRmyPDF refuses Debian 12's Ghostscript 10.0 for PDFs that already carry some text.
+command -v tesseract >/dev/null || need+=(tesseract-ocr)
+tesseract --list-langs 2>/dev/null | grep -qx deu || need+=(tesseract-ocr-deu)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # OCR tests render scans
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${need[*]}"
@@ -12,6 +17,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     || echo "WARNING: could not install ${need[*]}; related features are skipped with a message."
 else
   echo "NOTE: missing system packages: ${need[*]} (install them with your package manager)."
-  echo "      Without gettext the UI stays English; without chromium the browser tests are skipped."
+  echo "      Without gettext the UI stays English; without chromium the browser tests are skipped;"
+  echo "      without tesseract-ocr(-deu) scans and images get no text (\"OCR is not available\") and OCR tests skip."
 fi
 exit 0

@@ -48,8 +48,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "mozilla_django_oidc",
+    "pgtrigger",
     "amtsflow.core",
     "amtsflow.tenants",
+    "amtsflow.audit",
+    "amtsflow.files",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +202,27 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Document content (E-Akte blobs): local directory, or S3-compatible object storage.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_path("AMTSFLOW_DOCUMENT_ROOT", DATA_DIR / "documents")},
+    },
 }
+if env_str("AMTSFLOW_S3_BUCKET"):
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AMTSFLOW_S3_BUCKET"),
+            "endpoint_url": env_str("AMTSFLOW_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AMTSFLOW_S3_REGION") or None,
+            "access_key": env_str("AMTSFLOW_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("AMTSFLOW_S3_SECRET_KEY") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+# Largest accepted document upload.
+AMTSFLOW_MAX_UPLOAD_BYTES = env_int("AMTSFLOW_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("AMTSFLOW_UPLOAD_MAX_MEMORY_BYTES", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -249,6 +272,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "amtsflow.tenants.constants.OrgUnitKind",
+        "PartyKindEnum": "amtsflow.files.constants.PartyKind",
+        "DisposalActionEnum": "amtsflow.files.constants.DisposalAction",
+        "SearchKindEnum": ["akte", "vorgang", "document"],
+    },
 }
 
 # --- Logging: one JSON object per line in production, readable lines in development -----------

@@ -9,6 +9,8 @@ from amtsflow.tenants import views as tenant_views
 
 api_v1 = [
     path("", include(("amtsflow.tenants.api.urls", "tenants-api"))),
+    path("", include(("amtsflow.files.api.urls", "files-api"))),
+    path("", include(("amtsflow.files.api.retention_urls", "files-retention-api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -45,6 +47,7 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("operator/", include("amtsflow.tenants.operator_urls")),
     path("t/<slug:tenant_slug>/", include("amtsflow.tenants.urls")),
+    path("t/<slug:tenant_slug>/", include("amtsflow.files.urls")),
     path("api/v1/", include(api_v1)),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.translation import gettext as _
+from rest_framework import exceptions as drf_exceptions
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,6 +25,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, drf_exceptions.ValidationError) and isinstance(response.data, dict):
+        # One error shape for every 400: a message plus the field errors.
+        response.data = {"detail": str(_("Please correct the marked fields.")), "errors": response.data}
     if response.status_code == status.HTTP_403_FORBIDDEN and getattr(exc, "default_code", "") == ("not_authenticated"):
         response.status_code = status.HTTP_401_UNAUTHORIZED
     return response
@@ -60,3 +64,9 @@ class ActorViewSet(viewsets.GenericViewSet):
     @property
     def actor(self) -> "Actor":
         return self.request._request.actor  # noqa: SLF001
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.lookup_url_kwarg in self.kwargs:
+            # Resolve the object before reading the body: another tenant's ID is a 404, whatever was sent.
+            self.get_object()

@@ -1,0 +1,192 @@
+"""Writing the search index: one `SearchEntry` per file (Akte), case (Vorgang) and document."""
+
+import datetime as dt
+import re
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from amtsflow.files.extraction import media_kind
+from amtsflow.files.models import Akte, Document, DocumentVersion, SearchEntry, SearchKind, Vorgang
+from amtsflow.files.search import schema
+from amtsflow.tenants.context import tenant_scope
+from amtsflow.tenants.models import Tenant
+
+MAX_BODY_CHARS = 2 * 1024 * 1024 + 1000  # the extracted text (bounded by extraction) plus metadata
+MAX_KEYWORDS_CHARS = 2000
+BATCH = 500
+
+# NUL cannot be stored in PostgreSQL text; the other control characters are reserved as snippet markers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str, limit: int) -> str:
+    return _CONTROL.sub(" ", text or "")[:limit]
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _kind_of(obj: Model) -> str:
+    if isinstance(obj, Akte):
+        return SearchKind.AKTE
+    if isinstance(obj, Vorgang):
+        return SearchKind.VORGANG
+    if isinstance(obj, Document):
+        return SearchKind.DOCUMENT
+    raise TypeError(f"Not searchable: {type(obj).__name__}")
+
+
+def _akte_entry(akte: Akte) -> SearchEntry:
+    return SearchEntry(
+        kind=SearchKind.AKTE,
+        object_id=akte.public_id,
+        akte=akte,
+        plan_entry_id=akte.plan_entry_id,
+        title=akte.title,
+        reference=akte.aktenzeichen,
+        keywords=_join(akte.aktenzeichen, akte.title),
+        body=akte.description,
+        date=_local_date(akte.created_at),
+        status=akte.state,
+    )
+
+
+def _vorgang_reference(vorgang: Vorgang) -> str:
+    return f"{vorgang.akte.aktenzeichen}-{vorgang.number}"
+
+
+def _vorgang_entry(vorgang: Vorgang) -> SearchEntry:
+    parties = list(vorgang.parties.all())
+    names = " ".join(party.name for party in parties)
+    party_lines = [" ".join(filter(None, [party.name, party.role, party.address, party.email])) for party in parties]
+    reference = _vorgang_reference(vorgang)
+    return SearchEntry(
+        kind=SearchKind.VORGANG,
+        object_id=vorgang.public_id,
+        akte_id=vorgang.akte_id,
+        vorgang=vorgang,
+        plan_entry_id=vorgang.akte.plan_entry_id,
+        title=vorgang.subject,
+        reference=reference,
+        keywords=_join(reference, vorgang.subject, names),
+        body=_join(vorgang.description, *party_lines),
+        date=_local_date(vorgang.created_at),
+        status=vorgang.status,
+        is_test=vorgang.is_test,
+    )
+
+
+def _latest_version(document: Document) -> DocumentVersion | None:
+    return (
+        DocumentVersion.objects.filter(document=document)
+        .only("filename", "media_type", "text")
+        .order_by("-number")
+        .first()
+    )
+
+
+def _document_entry(document: Document) -> SearchEntry:
+    vorgang = document.vorgang
+    version = _latest_version(document)
+    filename = version.filename if version else ""
+    reference = _vorgang_reference(vorgang)
+    return SearchEntry(
+        kind=SearchKind.DOCUMENT,
+        object_id=document.public_id,
+        akte_id=vorgang.akte_id,
+        vorgang=vorgang,
+        document=document,
+        plan_entry_id=vorgang.akte.plan_entry_id,
+        title=document.title,
+        reference=reference,
+        keywords=_join(reference, document.title, document.sender, filename),
+        body=_join(filename, version.text if version else ""),
+        date=document.document_date or _local_date(document.received_at or document.created_at),
+        status=vorgang.status,
+        direction=document.direction,
+        media_kind=media_kind(version.media_type, filename) if version else "",
+        is_test=vorgang.is_test,
+    )
+
+
+def build_entry(obj: Model) -> SearchEntry:
+    """The entry for an Akte, Vorgang or Document, not yet saved."""
+    builders = {SearchKind.AKTE: _akte_entry, SearchKind.VORGANG: _vorgang_entry, SearchKind.DOCUMENT: _document_entry}
+    entry = builders[_kind_of(obj)](obj)
+    entry.tenant_id = obj.tenant_id
+    entry.title = entry.title[:300]
+    entry.reference = entry.reference[:100]
+    entry.keywords = clean(entry.keywords, MAX_KEYWORDS_CHARS)
+    entry.body = clean(entry.body, MAX_BODY_CHARS)
+    return entry
+
+
+_FIELDS = [
+    "akte",
+    "vorgang",
+    "document",
+    "plan_entry",
+    "title",
+    "reference",
+    "keywords",
+    "body",
+    "date",
+    "status",
+    "direction",
+    "media_kind",
+    "is_test",
+]
+
+
+@transaction.atomic
+def index_object(obj: Model) -> SearchEntry:
+    """Create or update the entry of an Akte, Vorgang or Document (runs in the caller's transaction)."""
+    entry = build_entry(obj)
+    saved, _created = SearchEntry.objects.update_or_create(
+        tenant_id=entry.tenant_id,
+        kind=entry.kind,
+        object_id=entry.object_id,
+        defaults={name: getattr(entry, name) for name in _FIELDS},
+    )
+    if isinstance(obj, Vorgang):
+        # Documents show their case's status and test flag; keep them in step without re-reading their text.
+        SearchEntry.objects.filter(vorgang=obj, kind=SearchKind.DOCUMENT).update(status=obj.status, is_test=obj.is_test)
+    return saved
+
+
+def remove_object(obj: Model) -> None:
+    """Drop the entry of an object (entries below a deleted Akte, Vorgang or Document go by cascade)."""
+    SearchEntry.objects.filter(kind=_kind_of(obj), object_id=obj.public_id).delete()
+
+
+def reindex_all(*, tenant: Tenant) -> int:
+    """Rebuild the tenant's index from scratch (also repairs the database objects); returns the entry count."""
+    with tenant_scope(tenant), transaction.atomic():
+        if connection.vendor == "sqlite":
+            # Triggers go missing when Django rebuilds the table in a migration; PostgreSQL keeps them.
+            schema.install(connection)
+        SearchEntry.objects.all().delete()
+        sources = [
+            Akte.objects.order_by("pk"),
+            Vorgang.objects.select_related("akte").prefetch_related("parties").order_by("pk"),
+            Document.objects.select_related("vorgang__akte").order_by("pk"),
+        ]
+        count = 0
+        for queryset in sources:
+            batch: list[SearchEntry] = []
+            for obj in queryset.iterator(chunk_size=BATCH):
+                batch.append(build_entry(obj))
+                if len(batch) >= BATCH:
+                    count += len(SearchEntry.objects.bulk_create(batch))
+                    batch = []
+            count += len(SearchEntry.objects.bulk_create(batch))
+        if connection.vendor == "sqlite":
+            schema.repair(connection)  # re-reads all rows into FTS5, whatever state it was in
+        return count

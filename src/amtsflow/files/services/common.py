@@ -1,0 +1,40 @@
+"""Helpers shared by the E-Akte services."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from amtsflow.audit import services as audit
+from amtsflow.core.exceptions import ValidationFailed
+from amtsflow.tenants.actor import Actor
+
+
+def full_clean(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_("Please correct the marked fields."), field_errors=exc.message_dict) from exc
+
+
+def changed_fields(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply `values` and return {field: [old, new]} for the audit trail."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if old != new:
+            changes[name] = [str(old) if old is not None else None, str(new) if new is not None else None]
+            setattr(instance, name, new)
+    return changes
+
+
+def record(actor: Actor | None, action: str, obj: models.Model, **details: Any) -> None:
+    audit.record(actor=actor, action=action, obj=obj, details=details or None)
+
+
+def reindex(obj: models.Model) -> None:
+    """Bring the search index entry of a file, case or document up to date (same transaction)."""
+    from amtsflow.files import search  # search depends on models only; imported late to keep start-up light
+
+    search.index_object(obj)
