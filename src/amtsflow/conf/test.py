@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         Path(tempfile.gettempdir()) / f"amtsflow-test-{os.getpid()}.sqlite3"
     )
+
+# Code outside requests (services, commands) speaks English in tests, so assertions do not depend on the
+# catalogue; requests still negotiate German through Accept-Language.
+LANGUAGE_CODE = "en"

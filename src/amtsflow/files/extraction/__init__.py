@@ -18,7 +18,7 @@ from amtsflow.files.constants import ExtractionState
 from amtsflow.files.extraction.formats import format_for, media_kind
 from amtsflow.files.extraction.ocr import ocr_available, pdf_pages
 from amtsflow.files.extraction.types import MAX_TEXT_CHARS, Extracted, ExtractionFailed, MediaKind, damaged
-from amtsflow.files.models import Blob, DocumentVersion
+from amtsflow.files.models import Blob, Document, DocumentVersion
 from amtsflow.files.storage import open_blob, store_blob
 
 __all__ = ["MAX_TEXT_CHARS", "ExtractionFailed", "MediaKind", "extract_version", "media_kind", "ocr_available"]
@@ -56,7 +56,9 @@ def _finish(version: DocumentVersion, state: str, *, text: str = "", error: str 
 
     with transaction.atomic():
         DocumentVersion.objects.filter(pk=version.pk).update(extraction_state=state, text=text, extraction_error=error)
-        search.index_object(version.document)
+        document = Document.objects.filter(pk=version.document_id).first()
+        if document is not None:  # destroyed meanwhile (disposal): nothing left to index
+            search.index_object(document)
     return state
 
 
@@ -116,7 +118,11 @@ def extract_version(*, version_id: int) -> str:
     """Extract the text of a version (OCR where needed), store it, update the search index; returns the
     final ExtractionState. Content problems end as FAILED with a plain message; storage errors (OSError)
     are recorded and re-raised as OSError so that the task's retry policy applies."""
-    version = _start(version_id)
+    try:
+        version = _start(version_id)
+    except DocumentVersion.DoesNotExist:  # deleted before the queued task ran
+        logger.info("Version %s no longer exists; nothing to extract", version_id)
+        return ExtractionState.FAILED
     try:
         with tempfile.TemporaryDirectory(prefix="amtsflow-extract-") as tmp:
             result = _extract(version, Path(tmp))

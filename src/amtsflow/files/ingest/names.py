@@ -3,8 +3,6 @@
 import re
 import unicodedata
 
-from django.utils.translation import gettext as _
-
 # Bytes, not characters: most file systems cap a name at 255 bytes, and storage backends append a suffix
 # (Django's get_available_name adds "_" + 7 characters) when a name is taken.
 MAX_NAME_BYTES = 200
@@ -51,10 +49,10 @@ def safe_filename(original_name: str, *, extension: str, accepted_extensions: fr
         if ext and not _EXTENSION_LIKE.match(ext):
             stem = f"{stem}.{ext}"  # not an extension, part of the name
         ext = extension
-    stem = stem.strip(" .") or _("document")
+    stem = stem.strip(" .") or "document"  # stored names must not depend on the active language
     if stem.split(".")[0].lower() in _WINDOWS_DEVICES:
         stem = f"_{stem}"
-    stem = _truncate(stem, MAX_NAME_BYTES - len(ext) - 1).rstrip(" .") or _("document")
+    stem = _truncate(stem, MAX_NAME_BYTES - len(ext) - 1).rstrip(" .") or "document"
     return f"{stem}.{ext}"
 
 

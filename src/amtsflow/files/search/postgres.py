@@ -5,6 +5,7 @@ misspelled names, so entries whose keywords contain the query (ILIKE) or resembl
 match as well; both use the trigram index on `keywords`.
 """
 
+import re
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -18,7 +19,8 @@ from amtsflow.files.search.text import START, STOP, Page
 
 FUZZY_MAX_CHARS = 80  # fuzzy matching of long queries finds noise and costs time
 FUZZY_WEIGHT = 0.3  # a fuzzy-only hit ranks below a title hit (ts_rank of one A-weighted word ≈ 0.6)
-WORD_SIMILARITY_THRESHOLD = "0.5"  # pg_trgm's 0.6 misses "Hofman" for "Hoffmann"
+WORD_SIMILARITY_THRESHOLD = "0.5"
+_LETTER = re.compile(r"[^\W\d_]")  # pg_trgm's 0.6 misses "Hofman" for "Hoffmann"
 
 
 class _ILike(Lookup):
@@ -42,10 +44,10 @@ def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -
     condition = Q(search_vector=query)
     rank = SearchRank(F("search_vector"), query)
     if len(text) <= FUZZY_MAX_CHARS:
-        condition |= Q(_ILike(F("keywords"), Value(_like_pattern(text)))) | Q(
-            TrigramWordSimilar(F("keywords"), Value(text))
-        )
-        rank = rank + Cast(TrigramWordSimilarity(Value(text), "keywords"), FloatField()) * FUZZY_WEIGHT
+        condition |= Q(_ILike(F("keywords"), Value(_like_pattern(text))))
+        if _LETTER.search(text):  # names; for numbers trigrams match every similar reference of the plan entry
+            condition |= Q(TrigramWordSimilar(F("keywords"), Value(text)))
+            rank = rank + Cast(TrigramWordSimilarity(Value(text), "keywords"), FloatField()) * FUZZY_WEIGHT
     matches = entries.filter(condition)
     with transaction.atomic(), connection.cursor() as cursor:
         # Local to this transaction: the threshold of the `%>` operator used above.

@@ -82,12 +82,16 @@ def _filtered(
 
 def _browse(entries: QuerySet[SearchEntry], *, limit: int, offset: int) -> tuple[int, list[Page]]:
     """No query: the filtered entries, newest first, with the beginning of their text."""
-    rows = (
-        entries.order_by(F("date").desc(nulls_last=True), "-pk")
-        .annotate(excerpt=Substr("body", 1, EXCERPT_CHARS))
-        .values_list("pk", "excerpt")[offset : offset + limit]
+    page = list(
+        entries.order_by(F("date").desc(nulls_last=True), "-pk").values_list("pk", flat=True)[offset : offset + limit]
     )
-    return entries.count(), [Page(pk, 0.0, excerpt or "") for pk, excerpt in rows]
+    # Excerpts in a second query: computed in the first, every row's body would be read before sorting.
+    excerpts = dict(
+        SearchEntry.objects.filter(pk__in=page)
+        .annotate(excerpt=Substr("body", 1, EXCERPT_CHARS))
+        .values_list("pk", "excerpt")
+    )
+    return entries.count(), [Page(pk, 0.0, excerpts.get(pk) or "") for pk in page]
 
 
 def _hits(pages: list[Page]) -> list[SearchHit]:

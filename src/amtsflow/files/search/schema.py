@@ -106,6 +106,15 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
         _run(connection, SQLITE_UNINSTALL)
 
 
+def optimize(connection: BaseDatabaseWrapper) -> None:
+    """After bulk changes: on PostgreSQL, GIN indexes are costed from statistics that only VACUUM refreshes;
+    stale ones (e.g. an index built on an empty table) make the planner scan every row. Needs autocommit."""
+    if connection.vendor == "postgresql":
+        _run(connection, [f"VACUUM (ANALYZE) {TABLE}"])
+    elif connection.vendor == "sqlite":
+        _run(connection, [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"])
+
+
 def repair(connection: BaseDatabaseWrapper) -> None:
     """Re-create missing objects; on SQLite also re-read every row into the FTS table."""
     install(connection)

@@ -62,9 +62,10 @@ def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -
     expression = match_expression(text)
     if expression is None:
         return 0, []
-    # The permitted, filtered entries (tenant scope, confidentiality, filters) as a subquery.
+    # The permitted, filtered entries (tenant scope, confidentiality, filters) as a subquery. `+rowid` keeps
+    # SQLite from handing the IN list to FTS5, which would re-run the MATCH once per listed row.
     ids_sql, ids_params = entries.values("pk").query.sql_with_params()
-    where = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({ids_sql})"
+    where = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({ids_sql})"
     params = [expression, *ids_params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) {where}", params)  # noqa: S608 (only our own SQL is interpolated)
@@ -80,7 +81,7 @@ def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -
         ids = [row[0] for row in ranked]
         cursor.execute(
             f"SELECT rowid, snippet({FTS_TABLE}, 1, %s, %s, ' … ', 24) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+            f"WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
             [START, STOP, expression, *ids],
         )
         snippets = dict(cursor.fetchall())

@@ -220,6 +220,7 @@ def add_party(*, actor: Actor, vorgang: Vorgang, **values: Any) -> Party:
     full_clean(party, exclude=["tenant"])
     party.save()
     record(actor, "vorgang.party_added", vorgang, party=party.name, role=party.role)
+    reindex(vorgang)  # party names are searchable
     return party
 
 
@@ -229,3 +230,4 @@ def remove_party(*, actor: Actor, party: Party) -> None:
     _require_open(party.vorgang.akte)
     record(actor, "vorgang.party_removed", party.vorgang, party=party.name)
     party.delete()
+    reindex(party.vorgang)

@@ -324,3 +324,8 @@ def test_filing_queues_extraction_and_the_text_becomes_searchable(
         assert document.versions.get().extraction_state == ExtractionState.DONE
         results = search.search(actor=clerk, query="Schachtabdeckung")
     assert [hit.public_id for hit in results.hits] == [document.public_id]
+
+
+def test_a_version_deleted_before_the_task_ran_is_skipped(clerk):  # noqa: ANN001
+    with tenant_scope(clerk.tenant):
+        assert extraction.extract_version(version_id=987654) == ExtractionState.FAILED

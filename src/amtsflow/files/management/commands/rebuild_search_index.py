@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from amtsflow.core.exceptions import NotFound
-from amtsflow.files.search import reindex_all
+from amtsflow.files.search import reindex_all, schema
 from amtsflow.tenants.context import tenant_by_slug
 from amtsflow.tenants.models import Tenant
 
@@ -28,3 +29,5 @@ class Command(BaseCommand):
         for tenant in tenants:
             count = reindex_all(tenant=tenant)
             self.stdout.write(f"{tenant.slug}: {count} entries indexed")
+        if not connection.in_atomic_block:  # VACUUM cannot run in a transaction (e.g. inside a test)
+            schema.optimize(connection)
