@@ -228,3 +228,45 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         _querysets(self, plan_entry=plan_entries)
         self.fields["q"].widget.input_type = "search"
+
+
+# --- Aussonderung and records packages -------------------------------------------------------------------
+class DueFilterForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Due as of"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Closed files retained until before this date (default: today)."),
+    )
+
+
+class DisposalCreateForm(forms.Form):
+    as_of = forms.DateField(required=False, widget=forms.HiddenInput)
+
+
+class DisposalRemoveForm(forms.Form):
+    akte = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class DisposalExecuteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I confirm the irreversible destruction"),
+        help_text=_("Files marked for destruction are deleted for good; only a tombstone and the audit trail remain."),
+    )
+
+
+class PackageImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Records package (ZIP)"),
+        help_text=_("A package exported from Amtsflow or another XDOMEA system."),
+        widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+    plan_entry = PlanEntryChoiceField(
+        label=_("File plan entry for files without one here"),
+        required=False,
+        help_text=_("Otherwise missing file plan entries are created from the package."),
+    )
+
+    def __init__(self, *args: Any, plan_entries: QuerySet | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _querysets(self, plan_entry=plan_entries)

@@ -50,6 +50,7 @@ register(
             "files:akte_reopen",
             "files:akte_legal_hold",
             "files:vorgang_create",
+            "files:akte_package",
         ),
         ui_id_kwarg="akte_id",
         api_list="files-api:akte-list",
@@ -105,15 +106,25 @@ def _disposal_list(tenant):  # noqa: ANN001, ANN202
 
     from amtsflow.files.models import DisposalList
 
+    # A date of its own per tenant: it is the list's label (its ID is no secret, 404 pages echo the URL).
     with scopes_disabled():
-        return DisposalList.objects.create(tenant=tenant, as_of=dt.date(2030, 1, 1))
+        return DisposalList.objects.create(tenant=tenant, as_of=dt.date(2030, 1, 1) + dt.timedelta(days=tenant.pk))
 
 
 register(
     IsolatedResource(
         name="disposal_list",
         create=_disposal_list,
-        label=lambda obj: str(obj.public_id),
+        label=lambda obj: obj.as_of.isoformat(),
+        ui_list="files:disposal",
+        ui_detail=(
+            "files:disposal_detail",
+            "files:disposal_remove",
+            "files:disposal_approve",
+            "files:disposal_execute",
+            "files:disposal_package",
+        ),
+        ui_id_kwarg="list_id",
         api_list="files-retention-api:disposal-list-list",
         api_detail=(
             "files-retention-api:disposal-list-detail",

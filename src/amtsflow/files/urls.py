@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amtsflow.files.views import akten, documents, plan, search, vorgaenge
+from amtsflow.files.views import akten, documents, plan, retention, search, vorgaenge
 
 app_name = "files"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("akten/<uuid:akte_id>/reopen/", akten.akte_reopen, name="akte_reopen"),
     path("akten/<uuid:akte_id>/legal-hold/", akten.akte_legal_hold, name="akte_legal_hold"),
     path("akten/<uuid:akte_id>/vorgaenge/new/", akten.vorgang_create, name="vorgang_create"),
+    path("akten/<uuid:akte_id>/package/", retention.akte_package, name="akte_package"),
     path("vorgaenge/<uuid:vorgang_id>/", vorgaenge.vorgang_detail, name="vorgang_detail"),
     path("vorgaenge/<uuid:vorgang_id>/parties/", vorgaenge.party_add, name="party_add"),
     path("vorgaenge/<uuid:vorgang_id>/parties/remove/", vorgaenge.party_remove, name="party_remove"),
@@ -29,4 +30,12 @@ urlpatterns = [
     path("dokumente/<uuid:document_id>/check-out/", documents.check_out, name="document_check_out"),
     path("dokumente/<uuid:document_id>/check-in/", documents.check_in, name="document_check_in"),
     path("suche/", search.search_page, name="search"),
+    path("aussonderung/", retention.disposal_overview, name="disposal"),
+    path("aussonderung/new/", retention.disposal_create, name="disposal_create"),
+    path("aussonderung/<uuid:list_id>/", retention.disposal_detail, name="disposal_detail"),
+    path("aussonderung/<uuid:list_id>/remove/", retention.disposal_remove, name="disposal_remove"),
+    path("aussonderung/<uuid:list_id>/approve/", retention.disposal_approve, name="disposal_approve"),
+    path("aussonderung/<uuid:list_id>/execute/", retention.disposal_execute, name="disposal_execute"),
+    path("aussonderung/<uuid:list_id>/package/", retention.disposal_package, name="disposal_package"),
+    path("aktenpakete/import/", retention.package_import, name="package_import"),
 ]
