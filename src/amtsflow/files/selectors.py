@@ -2,11 +2,11 @@
 
 import uuid
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from amtsflow.core.exceptions import NotFound
+from amtsflow.core.selectors import get_by_public_id
 from amtsflow.files import permissions as perms
 from amtsflow.files.constants import Confidentiality
 from amtsflow.files.models import Akte, AktenplanEntry, Document, DocumentVersion, Vorgang
@@ -21,20 +21,13 @@ def _visible(actor: Actor, prefix: str = "") -> Q:
     return normal | Q(**{f"{prefix}permitted_members": actor.membership})
 
 
-def _get(queryset: QuerySet, public_id: uuid.UUID | str):  # noqa: ANN202
-    try:
-        return queryset.get(public_id=public_id)
-    except (queryset.model.DoesNotExist, DjangoValidationError, ValueError):
-        raise NotFound(_("Not found.")) from None
-
-
 def list_plan_entries(*, actor: Actor) -> QuerySet[AktenplanEntry]:
     actor.require(perms.VIEW)
     return AktenplanEntry.objects.select_related("parent", "org_unit")
 
 
 def get_plan_entry(*, actor: Actor, public_id: uuid.UUID | str) -> AktenplanEntry:
-    return _get(list_plan_entries(actor=actor), public_id)
+    return get_by_public_id(list_plan_entries(actor=actor), public_id)
 
 
 def list_akten(*, actor: Actor, include_test: bool = False) -> QuerySet[Akte]:  # noqa: ARG001
@@ -44,7 +37,7 @@ def list_akten(*, actor: Actor, include_test: bool = False) -> QuerySet[Akte]:  
 
 
 def get_akte(*, actor: Actor, public_id: uuid.UUID | str) -> Akte:
-    return _get(list_akten(actor=actor), public_id)
+    return get_by_public_id(list_akten(actor=actor), public_id)
 
 
 def list_vorgaenge(*, actor: Actor, include_test: bool = False) -> QuerySet[Vorgang]:
@@ -55,7 +48,7 @@ def list_vorgaenge(*, actor: Actor, include_test: bool = False) -> QuerySet[Vorg
 
 
 def get_vorgang(*, actor: Actor, public_id: uuid.UUID | str) -> Vorgang:
-    return _get(list_vorgaenge(actor=actor, include_test=True), public_id)
+    return get_by_public_id(list_vorgaenge(actor=actor, include_test=True), public_id)
 
 
 def list_documents(*, actor: Actor) -> QuerySet[Document]:
@@ -67,7 +60,7 @@ def list_documents(*, actor: Actor) -> QuerySet[Document]:
 
 
 def get_document(*, actor: Actor, public_id: uuid.UUID | str) -> Document:
-    return _get(list_documents(actor=actor), public_id)
+    return get_by_public_id(list_documents(actor=actor), public_id)
 
 
 def list_versions(*, actor: Actor, document: Document) -> QuerySet[DocumentVersion]:

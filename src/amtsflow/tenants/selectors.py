@@ -5,13 +5,13 @@ import hmac
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from amtsflow.core.exceptions import NotFound
 from amtsflow.core.permissions import NavEntry, nav_entries
+from amtsflow.core.selectors import get_by_public_id
 from amtsflow.tenants import permissions as perms
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.context import tenant_scope
@@ -81,21 +81,13 @@ def nav_for(*, actor: Actor) -> list[NavLink]:
     return links
 
 
-def _get(queryset: QuerySet, public_id: uuid.UUID | str):  # noqa: ANN202
-    try:
-        return queryset.get(public_id=public_id)
-    except (queryset.model.DoesNotExist, DjangoValidationError, ValueError):
-        # Missing, foreign and malformed IDs all answer the same.
-        raise NotFound(_("Not found.")) from None
-
-
 def list_org_units(*, actor: Actor) -> QuerySet[OrgUnit]:
     actor.require(perms.VIEW_DIRECTORY)
     return OrgUnit.objects.select_related("parent").all()
 
 
 def get_org_unit(*, actor: Actor, public_id: uuid.UUID | str) -> OrgUnit:
-    return _get(list_org_units(actor=actor), public_id)
+    return get_by_public_id(list_org_units(actor=actor), public_id)
 
 
 def org_unit_tree(*, actor: Actor) -> list[tuple[OrgUnit, int]]:
@@ -133,7 +125,7 @@ def list_members(*, actor: Actor, query: str = "") -> QuerySet[Membership]:
 
 
 def get_member(*, actor: Actor, public_id: uuid.UUID | str) -> Membership:
-    return _get(list_members(actor=actor), public_id)
+    return get_by_public_id(list_members(actor=actor), public_id)
 
 
 def list_groups(*, actor: Actor) -> QuerySet[Group]:
@@ -142,7 +134,7 @@ def list_groups(*, actor: Actor) -> QuerySet[Group]:
 
 
 def get_group(*, actor: Actor, public_id: uuid.UUID | str) -> Group:
-    return _get(list_groups(actor=actor), public_id)
+    return get_by_public_id(list_groups(actor=actor), public_id)
 
 
 def list_api_clients(*, actor: Actor) -> QuerySet[ApiClient]:
@@ -151,7 +143,7 @@ def list_api_clients(*, actor: Actor) -> QuerySet[ApiClient]:
 
 
 def get_api_client(*, actor: Actor, public_id: uuid.UUID | str) -> ApiClient:
-    return _get(list_api_clients(actor=actor), public_id)
+    return get_by_public_id(list_api_clients(actor=actor), public_id)
 
 
 def count_active_members() -> int:

@@ -2,20 +2,11 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.utils.translation import gettext as _
 
 from amtsflow.audit import services as audit
-from amtsflow.core.exceptions import ValidationFailed
+from amtsflow.core.selectors import full_clean  # noqa: F401 -- re-exported for the topic modules
 from amtsflow.tenants.actor import Actor
-
-
-def full_clean(instance: models.Model, *, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        raise ValidationFailed(_("Please correct the marked fields."), field_errors=exc.message_dict) from exc
 
 
 def changed_fields(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
