@@ -28,6 +28,7 @@ from PIL import Image, UnidentifiedImageError
 
 from amtsflow.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from amtsflow.core.permissions import all_scopes
+from amtsflow.core.selectors import full_clean
 from amtsflow.tenants import permissions as perms
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.constants import ORG_UNIT_LEVEL, Role
@@ -36,13 +37,6 @@ from amtsflow.tenants.models import ApiClient, Group, Membership, OrgUnit, RoleA
 from amtsflow.tenants.selectors import API_TOKEN_PREFIX
 
 logger = logging.getLogger(__name__)
-
-
-def _full_clean(instance: object, *, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)  # type: ignore[attr-defined]
-    except DjangoValidationError as exc:
-        raise ValidationFailed(_("Please correct the marked fields."), field_errors=exc.message_dict) from exc
 
 
 # --- Tenants (provider operators) ------------------------------------------------------------------
@@ -78,7 +72,7 @@ def create_tenant(
         contact_phone=contact_phone,
         address=address,
     )
-    _full_clean(tenant)
+    full_clean(tenant)
     try:
         with transaction.atomic():
             tenant.save()
@@ -124,7 +118,7 @@ def create_org_unit(*, actor: Actor, name: str, kind: str, code: str = "", paren
     actor.require(perms.MANAGE_ORG_UNITS)
     unit = OrgUnit(tenant=actor.tenant, name=name, kind=kind, code=code, parent=parent)
     _check_parent(unit, parent)
-    _full_clean(unit, exclude=["tenant"])
+    full_clean(unit, exclude=["tenant"])
     return _save_unique(unit, _("A unit with this name already exists at this place."))
 
 
@@ -141,7 +135,7 @@ def update_org_unit(
             _("The unit has sub-units of this level or above; move them first."),
             field_errors={"kind": [_("Not possible with the current sub-units.")]},
         )
-    _full_clean(unit, exclude=["tenant"])
+    full_clean(unit, exclude=["tenant"])
     return _save_unique(unit, _("A unit with this name already exists at this place."))
 
 
@@ -199,7 +193,7 @@ def _add_member(
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, email=email, first_name=first_name, last_name=last_name)
-        _full_clean(user, exclude=["password"])
+        full_clean(user, exclude=["password"])
         if password:
             try:
                 validate_password(password, user)
@@ -295,7 +289,7 @@ def save_group(
     actor.require(perms.MANAGE_GROUPS)
     group = group or Group(tenant=actor.tenant)
     group.name, group.description = name, description
-    _full_clean(group, exclude=["tenant", "members"])
+    full_clean(group, exclude=["tenant", "members"])
     _save_unique(group, _("A group with this name already exists."))
     group.members.set(list(members))
     return group
@@ -326,7 +320,7 @@ def create_api_client(*, actor: Actor, name: str, scopes: Iterable[str]) -> tupl
         token_hash=hashlib.sha256(token.encode()).hexdigest(),
         created_by=actor.user,
     )
-    _full_clean(client, exclude=["tenant", "created_by"])
+    full_clean(client, exclude=["tenant", "created_by"])
     client.save()
     return client, token
 
@@ -408,7 +402,7 @@ def update_tenant_profile(
     actor.require(perms.MANAGE_TENANT_PROFILE)
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant.pk)
     tenant.contact_email, tenant.contact_phone, tenant.address = contact_email, contact_phone, address
-    _full_clean(tenant, exclude=["logo"])
+    full_clean(tenant, exclude=["logo"])
     if logo is not None:
         checked = _checked_logo(logo)
         tenant.logo.save(f"{tenant.slug}-{secrets.token_hex(4)}-{checked.name}", checked, save=False)
