@@ -33,6 +33,7 @@ messages: $(STAMP) system-deps
 
 setup: $(STAMP) messages
 	$(PY) manage.py migrate --noinput -v 0
+	@bash scripts/build-frontend.sh
 	$(PY) manage.py collectstatic --noinput -v 0
 
 run: setup

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "amtsflow.tenants",
     "amtsflow.audit",
     "amtsflow.files",
+    "amtsflow.processes",
 ]
 
 MIDDLEWARE = [
@@ -102,9 +103,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server, a worker and a shell share the file.
+    # WAL and a busy timeout let the dev server, a worker and a shell share the file; IMMEDIATE transactions
+    # take the write lock up front, so two concurrent writers queue instead of failing on the lock upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -226,6 +232,11 @@ AMTSFLOW_MAX_UPLOAD_BYTES = env_int("AMTSFLOW_MAX_UPLOAD_BYTES", 100 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("AMTSFLOW_UPLOAD_MAX_MEMORY_BYTES", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# --- Processes ------------------------------------------------------------------------------
+# URL prefixes the http.call connector may reach; empty means none (tenant models must not reach the network).
+AMTSFLOW_HTTP_ALLOWLIST = env_list("AMTSFLOW_HTTP_ALLOWLIST", [])
+AMTSFLOW_HTTP_TIMEOUT = env_int("AMTSFLOW_HTTP_TIMEOUT", 10)
+
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -252,6 +263,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Process timers and incident retries; `manage.py run_timers` does the same without beat.
+CELERY_BEAT_SCHEDULE = {
+    "process-clock": {"task": "amtsflow.processes.tasks.tick", "schedule": env_int("AMTSFLOW_TIMER_INTERVAL", 30)}
+}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -277,6 +292,10 @@ SPECTACULAR_SETTINGS = {
         "OrgUnitKindEnum": "amtsflow.tenants.constants.OrgUnitKind",
         "PartyKindEnum": "amtsflow.files.constants.PartyKind",
         "DisposalActionEnum": "amtsflow.files.constants.DisposalAction",
+        "VorgangStatusEnum": "amtsflow.files.constants.VorgangStatus",
+        "TaskStateEnum": "amtsflow.processes.constants.TaskState",
+        "InstanceStatusEnum": "amtsflow.processes.constants.InstanceStatus",
+        "IncidentStateEnum": "amtsflow.processes.constants.IncidentState",
         "SearchKindEnum": ["akte", "vorgang", "document"],
     },
 }

@@ -1,8 +1,11 @@
 """Helpers that let Django forms show domain errors raised by services."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 
-from amtsflow.core.exceptions import DomainError
+from amtsflow.core.exceptions import DomainError, NotFound, PermissionDenied
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -15,3 +18,18 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed or error.message not in {str(m) for msgs in error.field_errors.values() for m in msgs}:
         form.add_error(None, error.message)
+
+
+def submit(form: forms.Form, call: Callable[[], Any]) -> Any | None:
+    """Run a service for a valid form; on a domain error put it on the form and return None.
+
+    Missing objects and missing permissions are no form errors: they leave for the 404 and 403 pages."""
+    if not form.is_valid():
+        return None
+    try:
+        return call()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        add_domain_error(form, error)
+        return None

@@ -231,3 +231,34 @@ def remove_party(*, actor: Actor, party: Party) -> None:
     record(actor, "vorgang.party_removed", party.vorgang, party=party.name)
     party.delete()
     reindex(party.vorgang)
+
+
+@transaction.atomic
+def open_process_case(
+    *,
+    actor: Actor,
+    plan_entry_number: str,
+    file_title: str,
+    subject: str,
+    is_test: bool = False,
+    org_unit: OrgUnit | None = None,
+) -> Vorgang:
+    """A new case for a process instance, in the year's collective file of that process under the plan entry
+    (created on first use). Test cases of the sandbox go into a separate file so production files stay clean."""
+    actor.require(perms.EDIT)
+    plan_entry = AktenplanEntry.objects.filter(number=plan_entry_number, is_active=True).first()
+    if plan_entry is None:
+        raise ValidationFailed(
+            _("The file plan has no active entry %(number)s for the cases of this process.")
+            % {"number": plan_entry_number}
+        )
+    year = timezone.localdate().year
+    title = f"{file_title} {year}" + (" (Test)" if is_test else "")
+    akte = (
+        Akte.objects.filter(plan_entry=plan_entry, year=year, title=title, state=AkteState.OPEN)
+        .order_by("sequence")
+        .first()
+    )
+    if akte is None:
+        akte = create_akte(actor=actor, plan_entry=plan_entry, title=title, org_unit=org_unit, year=year)
+    return create_vorgang(actor=actor, akte=akte, subject=subject, org_unit=org_unit, is_test=is_test)

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from amtsflow.core.events import publish, register_event
 from amtsflow.core.exceptions import Conflict
 from amtsflow.files import permissions as perms
 from amtsflow.files.constants import Direction
@@ -26,6 +28,8 @@ from amtsflow.files.storage import store_blob
 from amtsflow.tenants.actor import Actor
 
 Upload = UploadedFile | Path | bytes
+
+DOCUMENT_FILED = register_event("files.document_filed", _lazy("A document was filed in a case"))
 
 
 @contextmanager
@@ -112,6 +116,13 @@ def file_document(
         actor, "document.created", document, version=version.number, filename=version.filename, sha256=checked.sha256
     )
     reindex(document)
+    publish(
+        DOCUMENT_FILED.name,
+        actor=actor,
+        case_id=str(vorgang.public_id),
+        document_id=str(document.public_id),
+        subject=document.title,
+    )
     return document
 
 

@@ -293,7 +293,7 @@ def test_upload_files_the_good_file_and_reports_the_refused_one(
         filed = list(Document.objects.filter(vorgang=vorgang))
         versions = list(DocumentVersion.objects.filter(document__vorgang=vorgang))
     assert [d.title for d in filed] == ["notiz"] and [v.filename for v in versions] == ["notiz.txt"]
-    assert len(callbacks) == 1  # text extraction queued for the filed version only
+    assert len(callbacks) == 2  # text extraction and the "document filed" event, for the filed file only
     assert f'data-id="{filed[0].public_id}"' in page
 
 

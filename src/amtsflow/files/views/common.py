@@ -1,17 +1,14 @@
 """Helpers shared by the E-Akte views."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
 from amtsflow.audit import permissions as audit_perms
 from amtsflow.audit import selectors as audit_selectors
-from amtsflow.core.exceptions import DomainError, NotFound, PermissionDenied
-from amtsflow.core.forms import add_domain_error
+from amtsflow.core.forms import submit  # noqa: F401 - re-exported for the E-Akte views
 from amtsflow.tenants.actor import Actor
 
 HISTORY_LIMIT = 100
@@ -23,21 +20,6 @@ def actor_of(request: HttpRequest) -> Actor:
 
 def url(request: HttpRequest, name: str, **kwargs: Any) -> str:
     return reverse(f"files:{name}", kwargs={"tenant_slug": request.tenant.slug, **kwargs})  # type: ignore[attr-defined]
-
-
-def submit(form: forms.Form, call: Callable[[], Any]) -> Any | None:
-    """Run a service for a valid form; on a domain error put it on the form and return None.
-
-    Missing objects and missing permissions are no form errors: they leave for the 404 and 403 pages."""
-    if not form.is_valid():
-        return None
-    try:
-        return call()
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as error:
-        add_domain_error(form, error)
-        return None
 
 
 def history(actor: Actor, object_type: str, public_id: object) -> QuerySet | list:

@@ -1,0 +1,110 @@
+"""Read side of the process engine: inbox, models, instances, incidents, event log."""
+
+import uuid
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from amtsflow.core.selectors import get_by_public_id
+from amtsflow.processes import permissions as perms
+from amtsflow.processes.constants import TaskState
+from amtsflow.processes.models import (
+    Incident,
+    ProcessEvent,
+    ProcessInstance,
+    ProcessModel,
+    ProcessVersion,
+    Task,
+    TaskCandidate,
+)
+from amtsflow.tenants.actor import Actor
+from amtsflow.tenants.constants import Role
+from amtsflow.tenants.models import OrgUnit
+
+
+def _unit_and_below(unit: OrgUnit) -> set[int]:
+    units = list(OrgUnit.objects.values_list("pk", "parent_id"))
+    found, frontier = {unit.pk}, {unit.pk}
+    while frontier:
+        frontier = {pk for pk, parent in units if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _candidate_filter(actor: Actor) -> Q:
+    """Tasks offered to the member: assigned to them, or unassigned and offered to one of their roles, groups,
+    their unit, or them by name. Heads of department also see every task of their unit and the units below."""
+    membership = actor.membership
+    if membership is None:
+        return Q(pk__in=[])
+    unit = membership.org_unit
+    offered = (
+        Q(kind=TaskCandidate.Kind.ROLE, key__in=list(actor.roles))
+        | Q(kind=TaskCandidate.Kind.GROUP, key__in=list(membership.groups.values_list("name", flat=True)))
+        | Q(kind=TaskCandidate.Kind.USER, key=membership.user.get_username())
+    )
+    if unit is not None:
+        offered |= Q(kind=TaskCandidate.Kind.UNIT, key__in=[k for k in (unit.code, unit.name) if k])
+    candidate = Exists(TaskCandidate.objects.filter(offered, task=OuterRef("pk")))
+    no_candidates = ~Exists(TaskCandidate.objects.filter(task=OuterRef("pk")))
+    mine = Q(assignee=membership) | Q(assignee__isnull=True) & (candidate | no_candidates)
+    if Role.HEAD_OF_DEPARTMENT in actor.roles and unit is not None:
+        mine |= Q(org_unit_id__in=_unit_and_below(unit))
+    return mine
+
+
+def list_tasks(*, actor: Actor, include_test: bool = False, everything: bool = False) -> QuerySet[Task]:
+    """The inbox. `everything` (process owners and admins) lists all tasks of the tenant."""
+    actor.require(perms.VIEW)
+    tasks = Task.objects.select_related("instance__version__model", "assignee__user", "org_unit")
+    if not (everything and actor.can(perms.OPERATE)) and actor.api_client is None:
+        tasks = tasks.filter(_candidate_filter(actor))
+    return tasks if include_test else tasks.filter(is_test=False)
+
+
+def get_task(*, actor: Actor, public_id: uuid.UUID | str) -> Task:
+    return get_by_public_id(list_tasks(actor=actor, include_test=True, everything=True), public_id)
+
+
+def open_tasks(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    return queryset.filter(state=TaskState.OPEN)
+
+
+def list_models(*, actor: Actor) -> QuerySet[ProcessModel]:
+    actor.require(perms.VIEW)
+    return ProcessModel.objects.all()
+
+
+def get_model(*, actor: Actor, public_id: uuid.UUID | str) -> ProcessModel:
+    return get_by_public_id(list_models(actor=actor), public_id)
+
+
+def list_versions(*, actor: Actor, model: ProcessModel) -> QuerySet[ProcessVersion]:
+    actor.require(perms.VIEW)
+    return model.versions.select_related("deployed_by__user")
+
+
+def list_instances(*, actor: Actor, include_test: bool = False) -> QuerySet[ProcessInstance]:
+    actor.require(perms.VIEW)
+    instances = ProcessInstance.objects.select_related("version__model", "started_by__user")
+    return instances if include_test else instances.filter(is_test=False)
+
+
+def get_instance(*, actor: Actor, public_id: uuid.UUID | str) -> ProcessInstance:
+    return get_by_public_id(list_instances(actor=actor, include_test=True), public_id)
+
+
+def list_incidents(*, actor: Actor) -> QuerySet[Incident]:
+    actor.require(perms.OPERATE)
+    return Incident.objects.select_related("instance__version__model")
+
+
+def get_incident(*, actor: Actor, public_id: uuid.UUID | str) -> Incident:
+    return get_by_public_id(list_incidents(actor=actor), public_id)
+
+
+def list_events(*, actor: Actor, process_key: str | None = None, include_test: bool = False) -> QuerySet[ProcessEvent]:
+    actor.require(perms.VIEW)
+    events = ProcessEvent.objects.all()
+    if process_key:
+        events = events.filter(process_key=process_key)
+    return events if include_test else events.filter(is_test=False)

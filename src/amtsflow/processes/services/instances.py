@@ -1,0 +1,265 @@
+"""Process instances: start (UI, API, event, sandbox), each engine step saved with its domain changes in one
+transaction, timers, cancellation. Every instance belongs to a case in the E-Akte."""
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from amtsflow.audit import services as audit
+from amtsflow.core.events import DomainEvent
+from amtsflow.core.exceptions import Conflict, ValidationFailed
+from amtsflow.files import permissions as files_perms
+from amtsflow.files import selectors as files_selectors
+from amtsflow.files import services as files_services
+from amtsflow.processes import permissions as perms
+from amtsflow.processes.constants import InstanceStatus, Lifecycle, StartChannel, TaskState
+from amtsflow.processes.engine import runtime
+from amtsflow.processes.engine.parser import ParsedModel
+from amtsflow.processes.models import ProcessEvent, ProcessInstance, ProcessModel, ProcessVersion
+from amtsflow.processes.services.inbox_sync import sync_tasks
+from amtsflow.tenants.actor import Actor
+
+logger = logging.getLogger(__name__)
+
+
+def parsed_for(version: ProcessVersion) -> ParsedModel:
+    return runtime.parsed_version(sha256=version.sha256, bpmn=version.bpmn, dmn=version.dmn)
+
+
+def engine_actor(instance: ProcessInstance) -> Actor:
+    """The platform acting for the process: files letters, sets case status."""
+    return Actor.for_system(instance.tenant, f"process:{instance.version.model.key}")
+
+
+def latest_version(model: ProcessModel) -> ProcessVersion:
+    version = model.versions.order_by("-number").first()
+    if version is None:
+        raise Conflict(_("The process %(name)s has not been deployed yet.") % {"name": model.name})
+    return version
+
+
+def log_event(
+    instance: ProcessInstance, *, activity: str, element_id: str, lifecycle: str, resource: str, at: dt.datetime
+) -> None:
+    ProcessEvent.objects.create(
+        tenant=instance.tenant,
+        instance=instance,
+        case_id=instance.case_id,
+        process_key=instance.version.model.key,
+        activity=activity,
+        element_id=element_id,
+        lifecycle=lifecycle,
+        timestamp=at,
+        resource=resource,
+        is_test=instance.is_test,
+    )
+
+
+def _open_case(actor: Actor, version: ProcessVersion, case_id: str | None, subject: str, is_test: bool):  # noqa: ANN202, FBT001
+    if case_id:
+        return files_selectors.get_vorgang(actor=actor, public_id=case_id)
+    if not actor.can(files_perms.EDIT):
+        raise ValidationFailed(_("Name the case this process belongs to."), field_errors={"case": [_("Required.")]})
+    return files_services.open_process_case(
+        actor=actor,
+        plan_entry_number=version.plan_entry,
+        file_title=version.name,
+        subject=subject,
+        is_test=is_test,
+    )
+
+
+def save_step(
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    parsed: ParsedModel,
+    log: runtime.StepLog,
+    *,
+    resource: str,
+) -> ProcessInstance:
+    """Advance the engine, then write its state, the inbox rows and the event log in the caller's transaction.
+    A writer holding an older revision loses (the other tab, the other clerk, a parallel timer run)."""
+    runtime.advance(workflow, log)
+    now = timezone.now()
+    completed = runtime.is_completed(workflow)
+    updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
+        state=runtime.dump(workflow),
+        revision=F("revision") + 1,
+        status=InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING,
+        completed_at=now if completed else None,
+        next_timer_at=None if completed else runtime.next_timer(workflow),
+        updated_at=now,
+    )
+    if updated != 1:
+        raise Conflict(_("Someone else changed this process at the same time. Please reload and try again."))
+    instance.refresh_from_db()
+    for _task, element_id, name in log.completed:
+        log_event(
+            instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
+        )
+    sync_tasks(instance, workflow, parsed)
+    if runtime.ready_connector_tasks(workflow):
+        _queue_connectors(instance)
+    if completed:
+        audit.record(actor=None, action="process.completed", obj=instance, details={"case": instance.case_label})
+    return instance
+
+
+def _queue_connectors(instance: ProcessInstance) -> None:
+    from amtsflow.processes.tasks import run_connectors  # noqa: PLC0415 - tasks import the services
+
+    tenant_id, instance_id = instance.tenant_id, str(instance.public_id)
+    transaction.on_commit(lambda: run_connectors.delay(tenant_id=tenant_id, instance_id=instance_id))
+
+
+@transaction.atomic
+def start_instance(
+    *,
+    actor: Actor,
+    model: ProcessModel,
+    data: Mapping[str, Any] | None = None,
+    case_id: str | None = None,
+    subject: str = "",
+    business_key: str = "",
+    channel: str = StartChannel.UI,
+    is_test: bool = False,
+    version: ProcessVersion | None = None,
+) -> ProcessInstance:
+    """Start the latest deployed version (or the one given) in a given case, or in a new case filed under the
+    model's plan entry. Sandbox instances and their cases are marked as tests."""
+    actor.require(perms.MODEL if is_test else perms.WORK)
+    version = version or latest_version(model)
+    parsed = parsed_for(version)
+    values = dict(data or {})
+    vorgang = _open_case(actor, version, case_id, subject or f"{version.name} {business_key}".strip(), is_test)
+    workflow = runtime.new_workflow(parsed, values)
+    instance = ProcessInstance.objects.create(
+        tenant=actor.tenant,
+        version=version,
+        is_test=is_test or vorgang.is_test,
+        case_id=vorgang.public_id,
+        case_label=f"{vorgang.akte.aktenzeichen}-{vorgang.number}",
+        org_unit=vorgang.org_unit,
+        business_key=business_key,
+        started_via=StartChannel.SANDBOX if is_test else channel,
+        started_by=actor.membership,
+        state=runtime.dump(workflow),
+    )
+    audit.record(
+        actor=actor,
+        action="process.started",
+        obj=instance,
+        details={"process": model.key, "version": version.number, "case": instance.case_label, "test": is_test},
+    )
+    log = runtime.StepLog()
+    return save_step(instance, workflow, parsed, log, resource=actor.label)
+
+
+def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
+    """Start every deployed process configured for this event in the event's tenant. Events raised by a process
+    itself never start processes, so a process filing a letter cannot start itself again."""
+    actor = event.actor
+    if actor is None or getattr(actor, "is_system", False):
+        return []
+    from amtsflow.tenants.context import tenant_scope  # noqa: PLC0415
+
+    started: list[ProcessInstance] = []
+    with tenant_scope(actor.tenant):
+        for model in ProcessModel.objects.filter(start_event=event.name):
+            if not model.versions.exists():
+                continue
+            system = Actor.for_system(actor.tenant, f"event:{event.name}")
+            try:
+                started.append(
+                    start_instance(
+                        actor=system,
+                        model=model,
+                        data={"event": event.name, **event.payload},
+                        case_id=event.case_id,
+                        subject=str(event.payload.get("subject", "")),
+                        channel=StartChannel.EVENT,
+                    )
+                )
+            except Exception:
+                logger.exception("process %s could not be started for event %s", model.key, event.name)
+    return started
+
+
+def _locked(instance: ProcessInstance) -> ProcessInstance:
+    return ProcessInstance.objects.select_for_update().select_related("version__model").get(pk=instance.pk)
+
+
+def run_step(
+    instance: ProcessInstance, change: Callable[[BpmnWorkflow, runtime.StepLog], None], *, resource: str
+) -> ProcessInstance:
+    """Lock the instance, load its workflow, apply a change, advance and save — all in the caller's transaction."""
+    instance = _locked(instance)
+    if instance.status != InstanceStatus.RUNNING:
+        raise Conflict(_("This process is no longer running."))
+    parsed = parsed_for(instance.version)
+    workflow = runtime.load(instance.state)
+    log = runtime.StepLog()
+    change(workflow, log)
+    return save_step(instance, workflow, parsed, log, resource=resource)
+
+
+def fire_due_timers(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Advance every running instance of the current tenant whose next timer is due. Returns how many moved."""
+    now = now or timezone.now()
+    due = list(
+        ProcessInstance.objects.filter(status=InstanceStatus.RUNNING, next_timer_at__lte=now).values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+    fired = 0
+    for pk in due:
+        try:
+            with transaction.atomic():
+                instance = ProcessInstance.objects.get(pk=pk)
+                run_step(instance, lambda _workflow, _log: None, resource="system:timer")
+                fired += 1
+        except Conflict:
+            continue  # moved on by someone else meanwhile; the next round sees its new timer
+    return fired
+
+
+@transaction.atomic
+def cancel_instance(*, actor: Actor, instance: ProcessInstance, reason: str) -> ProcessInstance:
+    actor.require(perms.OPERATE)
+    if not reason.strip():
+        raise ValidationFailed(_("Give a reason."), field_errors={"reason": [_("Required.")]})
+    instance = _locked(instance)
+    if instance.status != InstanceStatus.RUNNING:
+        raise Conflict(_("This process is no longer running."))
+    workflow = runtime.load(instance.state)
+    workflow.cancel()
+    now = timezone.now()
+    ProcessInstance.objects.filter(pk=instance.pk).update(
+        state=runtime.dump(workflow),
+        revision=F("revision") + 1,
+        status=InstanceStatus.CANCELLED,
+        completed_at=now,
+        next_timer_at=None,
+    )
+    for task in instance.tasks.filter(state=TaskState.OPEN):
+        task.state = TaskState.CANCELLED
+        task.save(update_fields=["state", "updated_at"])
+        log_event(
+            instance,
+            activity=task.name,
+            element_id=task.element_id,
+            lifecycle=Lifecycle.ABORT,
+            resource=actor.label,
+            at=now,
+        )
+    instance.incidents.filter(state="open").update(state="cancelled", resolved_at=now, next_retry_at=None)
+    audit.record(actor=actor, action="process.cancelled", obj=instance, details={"reason": reason.strip()})
+    instance.refresh_from_db()
+    return instance

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from amtsflow.core.exceptions import DomainError, NotFound, PermissionDenied
+from amtsflow.tenants.actor import Actor
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+    return reverse(f"processes:{name}", kwargs={"tenant_slug": request.tenant.slug, **kwargs})  # type: ignore[attr-defined]
+
+
+def act(request: HttpRequest, call: Any, *, success: str, back: str) -> HttpResponseRedirect:
+    """Run a button's service call; success and domain errors become messages on the page we return to."""
+    try:
+        call()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(back)
