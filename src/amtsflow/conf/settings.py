@@ -322,5 +322,7 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},
         # In-process tasks have no broker host; kombu's warning about it says nothing then.
         "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
+        # SpiffWorkflow logs every task state change at INFO; the event log keeps what matters.
+        "spiff": {"level": "WARNING"},
     },
 }

@@ -2,7 +2,7 @@
 
 import mimetypes
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email import errors as email_errors
 from email import policy
 from email.message import EmailMessage, Message
@@ -212,7 +212,10 @@ def _recipients(message: EmailMessage) -> list[str]:
 def _date(message: EmailMessage) -> datetime | None:
     header = message.get("date")
     value = getattr(header, "datetime", None)
-    return value if isinstance(value, datetime) else None
+    if not isinstance(value, datetime):
+        return None
+    # "-0000" (zone unknown, as many mailers write UTC) parses as naive; read it as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _broken() -> UploadRefused:

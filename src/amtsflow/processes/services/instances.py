@@ -193,7 +193,8 @@ def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
 
 
 def _locked(instance: ProcessInstance) -> ProcessInstance:
-    return ProcessInstance.objects.select_for_update().select_related("version__model").get(pk=instance.pk)
+    locked = ProcessInstance.objects.select_for_update(of=("self",)).select_related("version__model")
+    return locked.get(pk=instance.pk)
 
 
 def run_step(

@@ -26,7 +26,7 @@ from amtsflow.tenants.models import Membership
 
 def _lock_open(task: Task) -> Task:
     task = (
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .select_related("instance__version__model", "completed_by__user")
         .get(pk=task.pk)
     )

@@ -1,0 +1,156 @@
+"""Timers and escalation, DMN decisions, letters and mails filed in the case, the head of department's view,
+processes started by events, and concurrent completion on PostgreSQL."""
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from amtsflow.core.exceptions import Conflict
+from amtsflow.files import selectors as files_selectors
+from amtsflow.files import services as files_services
+from amtsflow.processes import selectors, services
+from amtsflow.processes.clock import tick_all_tenants
+from amtsflow.processes.constants import InstanceStatus, TaskState
+from amtsflow.processes.models import ProcessModel, Task
+from amtsflow.tenants.constants import Role
+from amtsflow.tenants.context import tenant_scope
+
+pytestmark = pytest.mark.django_db
+
+ANTRAG = {
+    "antragsteller_name": "Erika Mustermann",
+    "antragsteller_email": "erika@example.org",
+    "antragsart": "Sondernutzung",
+    "betrag": 1200,
+    "begruendung": "Gerüst",
+}
+
+
+@pytest.fixture
+def antrag_model(deploy_library) -> ProcessModel:  # noqa: ANN001
+    return deploy_library("antrag_pruefen.bpmn", "antrag_pruefen.dmn", plan_entry="3.20.01")
+
+
+@pytest.fixture
+def head(tenant_a, make_member, actor_for):  # noqa: ANN001, ANN201
+    return actor_for(make_member(tenant_a, Role.HEAD_OF_DEPARTMENT))
+
+
+def _open(actor, instance, name):  # noqa: ANN001, ANN202
+    return selectors.list_tasks(actor=actor, everything=True).get(instance=instance, state=TaskState.OPEN, name=name)
+
+
+def test_boundary_timer_escalates_to_the_head_of_department(tenant_a, antrag_model, clerk, head, committed) -> None:
+    with tenant_scope(tenant_a):
+        instance = services.start_instance(actor=clerk, model=antrag_model, data=ANTRAG)
+        task = _open(clerk, instance, "Formale Prüfung")
+        assert task.due_at is not None
+        assert not selectors.list_tasks(actor=head).filter(pk=task.pk).exists()
+        assert instance.next_timer_at is not None
+    with time_machine.travel(timezone.now() + dt.timedelta(days=6), tick=False), committed():
+        assert tick_all_tenants()["timers"] == 1
+    with tenant_scope(tenant_a):
+        task.refresh_from_db()
+        assert task.escalated
+        assert task.state == TaskState.OPEN  # non-interrupting: the clerk can still finish it
+        assert selectors.list_tasks(actor=head).filter(pk=task.pk).exists()
+        instance.refresh_from_db()
+        assert instance.status == InstanceStatus.RUNNING
+
+
+def test_dmn_approves_and_files_the_decision_letter_and_mail(tenant_a, antrag_model, clerk, committed) -> None:
+    with tenant_scope(tenant_a):
+        instance = services.start_instance(actor=clerk, model=antrag_model, data=ANTRAG)
+        with committed():
+            services.complete_task(
+                actor=clerk, task=_open(clerk, instance, "Formale Prüfung"), data={"vollstaendig": "true"}
+            )
+        instance.refresh_from_db()
+        assert instance.status == InstanceStatus.COMPLETED
+        vorgang = files_selectors.get_vorgang(actor=clerk, public_id=instance.case_id)
+        titles = sorted(d.title for d in files_selectors.list_documents(actor=clerk).filter(vorgang=vorgang))
+        assert "Bescheid" in " ".join(titles)
+        assert vorgang.status == "done"
+    assert [m.to for m in mail.outbox] == [["erika@example.org"]]
+    assert "genehmigt" in mail.outbox[0].body
+
+
+def test_large_amount_goes_to_the_head_of_department(tenant_a, antrag_model, clerk, head, committed) -> None:
+    with tenant_scope(tenant_a):
+        instance = services.start_instance(actor=clerk, model=antrag_model, data={**ANTRAG, "betrag": 9000})
+        with committed():
+            services.complete_task(
+                actor=clerk, task=_open(clerk, instance, "Formale Prüfung"), data={"vollstaendig": "true"}
+            )
+        decision = _open(head, instance, "Entscheidung Amtsleitung")
+        assert selectors.list_tasks(actor=head).filter(pk=decision.pk).exists()
+        assert not selectors.list_tasks(actor=clerk).filter(pk=decision.pk).exists()
+
+
+def test_head_of_department_sees_the_tasks_of_the_unit(tenant_a, reference_model, make_member, actor_for) -> None:
+    from amtsflow.tenants.tests.factories import OrgUnitFactory
+
+    with tenant_scope(tenant_a):
+        amt = OrgUnitFactory(tenant=tenant_a, kind="amt", name="Tiefbauamt")
+        starter = actor_for(make_member(tenant_a, Role.CLERK, org_unit=amt))
+        unit_head = actor_for(make_member(tenant_a, Role.HEAD_OF_DEPARTMENT, org_unit=amt))
+        other_head = actor_for(make_member(tenant_a, Role.HEAD_OF_DEPARTMENT))
+        akte = files_services.open_process_case(
+            actor=starter, plan_entry_number="6.60.01", file_title="Tiefbau", subject="x", org_unit=amt
+        )
+        instance = services.start_instance(actor=starter, model=reference_model, case_id=str(akte.public_id))
+        task = Task.objects.get(instance=instance)
+        assert task.org_unit == amt
+        assert selectors.list_tasks(actor=unit_head).filter(pk=task.pk).exists()
+        assert not selectors.list_tasks(actor=other_head).filter(pk=task.pk).exists()
+
+
+def test_event_of_another_app_starts_the_configured_process(tenant_a, reference_model, clerk, owner, committed) -> None:
+    with tenant_scope(tenant_a):
+        services.update_model_settings(
+            actor=owner, model=reference_model, plan_entry="6.60.01", start_event="files.document_filed", description=""
+        )
+        vorgang = files_services.open_process_case(
+            actor=clerk, plan_entry_number="6.60.01", file_title="Eingang", subject="Post"
+        )
+        with committed():
+            files_services.file_document(actor=clerk, vorgang=vorgang, upload=b"Hallo", filename="brief.txt")
+        started = selectors.list_instances(actor=clerk).filter(version__model=reference_model)
+        assert [i.case_id for i in started] == [vorgang.public_id]
+        assert started[0].started_via == "event"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks; set DATABASE_URL")
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_completing_at_once_exactly_one_wins(tenant_a, reference_model, clerk, owner) -> None:
+    with tenant_scope(tenant_a):
+        instance = services.start_instance(actor=clerk, model=reference_model)
+        task = Task.objects.get(instance=instance)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def complete(actor, amount):  # noqa: ANN001, ANN202
+        try:
+            with tenant_scope(tenant_a):
+                barrier.wait()
+                services.complete_task(actor=actor, task=task, data={"betrag": amount})
+                outcomes.append("won")
+        except Conflict as error:
+            outcomes.append(f"lost: {error.message}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete, args=(a, n)) for a, n in ((clerk, "10"), (owner, "20"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(o[:4] for o in outcomes) == ["lost", "won"], outcomes
+    with tenant_scope(tenant_a):
+        instance.refresh_from_db()
+        assert instance.status == InstanceStatus.COMPLETED
+        assert Task.objects.get(pk=task.pk).state == TaskState.COMPLETED
