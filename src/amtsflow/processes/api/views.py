@@ -160,8 +160,10 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorViewSet
     def get_queryset(self):  # noqa: ANN201
         params = self.request.query_params
         tasks = selectors.list_tasks(actor=self.actor).filter(state=params.get("state") or TaskState.OPEN)
-        if params.get("mine") == "true" and self.actor.membership is not None:
-            tasks = tasks.filter(assignee=self.actor.membership)
+        if params.get("mine") == "true":
+            # An API client is nobody's assignee: "mine" is empty for it, not everything.
+            membership = self.actor.membership
+            tasks = tasks.filter(assignee=membership) if membership is not None else tasks.none()
         ordering = params.get("ordering")
         return (
             tasks.order_by(ordering, "pk") if ordering in {"due_at", "-due_at", "created_at", "-created_at"} else tasks

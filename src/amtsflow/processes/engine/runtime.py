@@ -4,15 +4,17 @@ when the next timer is due, which activities a step completed. Nothing here touc
 import datetime as dt
 import functools
 import json
+import threading
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from amtsflow.processes.engine.parser import ParsedModel, make_workflow, parse_model
 from amtsflow.processes.engine.script_engine import install_safe_dmn, make_script_engine
-from amtsflow.processes.engine.serializer import workflow_from_json, workflow_to_json
+from amtsflow.processes.engine.serializer import _serializer as new_serializer
 from amtsflow.processes.engine.specs import ConnectorTask
 
 # Spec classes whose completion is an activity in the event log (gateways and plain events are not).
@@ -53,14 +55,28 @@ def new_workflow(parsed: ParsedModel, data: dict) -> BpmnWorkflow:
     return workflow
 
 
+_local = threading.local()
+
+
+def _serializer() -> BpmnWorkflowSerializer:
+    """The serializer of this thread (`serializer.workflow_to_json`/`workflow_from_json` configure a new one per
+    call, which costs about a third of a save). Not shared between threads: the registry flips an encoder flag
+    while it serializes."""
+    serializer = getattr(_local, "serializer", None)
+    if serializer is None:
+        serializer = _local.serializer = new_serializer()
+    return serializer
+
+
 def load(state: str) -> BpmnWorkflow:
-    workflow = workflow_from_json(state, script_engine=make_script_engine())
+    workflow = _serializer().deserialize_json(state)
+    workflow.script_engine = make_script_engine()  # not serialized; the restored one is SpiffWorkflow's default
     install_safe_dmn(workflow)  # the serializer rebuilds plain DMN engines
     return workflow
 
 
 def dump(workflow: BpmnWorkflow) -> str:
-    return workflow_to_json(workflow)
+    return _serializer().serialize_json(workflow)
 
 
 def advance(workflow: BpmnWorkflow, log: StepLog) -> None:

@@ -68,8 +68,10 @@ def _call_once(instance: ProcessInstance, spiff_task: Any) -> dict[str, Any]:
     return result
 
 
-def _complete_connector_task(instance: ProcessInstance, task_id: Any, result: dict[str, Any]) -> None:
-    """Phase 2: map the outputs into process variables, complete the task, advance."""
+def _complete_connector_task(
+    instance: ProcessInstance, task_id: Any, result: dict[str, Any], loaded: tuple[int, Any] | None = None
+) -> None:
+    """Phase 2: map the outputs into process variables, complete the task, advance. `loaded`: see `run_step`."""
 
     def complete(workflow: Any, log: runtime.StepLog) -> None:
         spiff_task = runtime.find_task(workflow, task_id)
@@ -82,7 +84,7 @@ def _complete_connector_task(instance: ProcessInstance, task_id: Any, result: di
         log.note(spiff_task)
 
     with transaction.atomic():
-        run_step(instance, complete, resource="system:connector")
+        run_step(instance, complete, resource="system:connector", loaded=loaded)
         Incident.objects.filter(instance=instance, spiff_task_id=task_id, state=IncidentState.OPEN).update(
             state=IncidentState.RESOLVED, resolved_at=timezone.now(), next_retry_at=None
         )
@@ -118,8 +120,10 @@ def _record_failure(instance: ProcessInstance, spiff_task: Any, error: str) -> I
 def run_connectors(instance: ProcessInstance) -> int:
     """Run the connector tasks that are ready, one engine step each, until none is left or one fails."""
     steps = 0
+    # Tenant, version and model come along: every step needs them (engine actor, event log, audit).
+    current = ProcessInstance._base_manager.select_related("tenant", "version__model")
     while steps < MAX_STEPS_PER_RUN:
-        instance.refresh_from_db()
+        instance.refresh_from_db(from_queryset=current)
         if instance.status != InstanceStatus.RUNNING:
             break
         workflow = runtime.load(instance.state)
@@ -131,8 +135,8 @@ def run_connectors(instance: ProcessInstance) -> int:
         if waiting.filter(Q(next_retry_at__gt=timezone.now()) | Q(next_retry_at__isnull=True)).exists():
             break  # waits for its back-off or for an operator
         try:
-            result = _call_once(instance, spiff_task)
-            _complete_connector_task(instance, spiff_task.id, result)
+            result = _call_once(instance, spiff_task)  # reads the workflow, never changes it
+            _complete_connector_task(instance, spiff_task.id, result, loaded=(instance.revision, workflow))
         except (ConnectorError, ExpressionError) as error:
             _record_failure(instance, spiff_task, str(error))
             break

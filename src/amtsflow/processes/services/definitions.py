@@ -65,7 +65,8 @@ def import_model(
     model.draft_bpmn = bpmn_text
     model.draft_dmn = dmn_items
     model.description = description or model.description
-    model.plan_entry = plan_entry if plan_entry is not None else (parsed.plan_entry or model.plan_entry)
+    # An explicit entry wins, then the tenant's saved setting, then the default written in the model file.
+    model.plan_entry = plan_entry if plan_entry is not None else (model.plan_entry or parsed.plan_entry or "")
     model.save()
     audit.record(
         actor=actor,

@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -104,7 +105,10 @@ def create_task(instance: ProcessInstance, spiff_task: Any, info: UserTaskInfo, 
 def sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, parsed: ParsedModel) -> None:
     now = timezone.now()
     ready = {t.id: t for t in runtime.ready_user_tasks(workflow, parsed)}
-    open_rows = {row.spiff_task_id: row for row in instance.tasks.filter(state=TaskState.OPEN)}
+    # One query: the open rows, and the rows of any state the ready tasks already have.
+    rows = list(instance.tasks.filter(Q(state=TaskState.OPEN) | Q(spiff_task_id__in=list(ready))))
+    open_rows = {row.spiff_task_id: row for row in rows if row.state == TaskState.OPEN}
+    known = {row.spiff_task_id for row in rows}
     events: list[ProcessEvent] = []
 
     def event(activity: str, element_id: str, lifecycle: str) -> None:
@@ -131,7 +135,7 @@ def sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, parsed: Parsed
     for spiff_id, spiff_task in ready.items():
         if spiff_id in open_rows:
             continue
-        if instance.tasks.filter(spiff_task_id=spiff_id).exists():
+        if spiff_id in known:
             continue  # completed in this very step; the engine still lists it until the next advance
         info = parsed.user_tasks[spiff_task.task_spec.bpmn_id]
         task = create_task(instance, spiff_task, info, now)

@@ -49,7 +49,7 @@ def log_event(
     instance: ProcessInstance, *, activity: str, element_id: str, lifecycle: str, resource: str, at: dt.datetime
 ) -> None:
     ProcessEvent.objects.create(
-        tenant=instance.tenant,
+        tenant_id=instance.tenant_id,
         instance=instance,
         case_id=instance.case_id,
         process_key=instance.version.model.key,
@@ -89,17 +89,24 @@ def save_step(
     runtime.advance(workflow, log)
     now = timezone.now()
     completed = runtime.is_completed(workflow)
+    values = {
+        "state": runtime.dump(workflow),
+        "status": InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING,
+        "completed_at": now if completed else None,
+        "next_timer_at": None if completed else runtime.next_timer(workflow),
+        "updated_at": now,
+    }
     updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
-        state=runtime.dump(workflow),
-        revision=F("revision") + 1,
-        status=InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING,
-        completed_at=now if completed else None,
-        next_timer_at=None if completed else runtime.next_timer(workflow),
-        updated_at=now,
+        revision=F("revision") + 1, **values
     )
     if updated != 1:
         raise Conflict(_("Someone else changed this process at the same time. Please reload and try again."))
-    instance.refresh_from_db()
+    # The row now holds exactly what was written (it was at our revision, and the caller's transaction holds its
+    # lock or created it), so take the values over instead of reading them back; that also keeps the cached
+    # tenant, version and model, which never change for an instance.
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.revision += 1
     for _task, element_id, name in log.completed:
         log_event(
             instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
@@ -150,7 +157,7 @@ def start_instance(
         business_key=business_key,
         started_via=StartChannel.SANDBOX if is_test else channel,
         started_by=actor.membership,
-        state=runtime.dump(workflow),
+        state="",  # written by save_step below, in this transaction, once the engine has run
     )
     audit.record(
         actor=actor,
@@ -193,19 +200,26 @@ def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
 
 
 def _locked(instance: ProcessInstance) -> ProcessInstance:
-    locked = ProcessInstance.objects.select_for_update(of=("self",)).select_related("version__model")
+    locked = ProcessInstance.objects.select_for_update(of=("self",)).select_related("tenant", "version__model")
     return locked.get(pk=instance.pk)
 
 
 def run_step(
-    instance: ProcessInstance, change: Callable[[BpmnWorkflow, runtime.StepLog], None], *, resource: str
+    instance: ProcessInstance,
+    change: Callable[[BpmnWorkflow, runtime.StepLog], None],
+    *,
+    resource: str,
+    loaded: tuple[int, BpmnWorkflow] | None = None,
 ) -> ProcessInstance:
-    """Lock the instance, load its workflow, apply a change, advance and save — all in the caller's transaction."""
+    """Lock the instance, load its workflow, apply a change, advance and save — all in the caller's transaction.
+    `loaded` is (revision, workflow) the caller restored from the state of that revision and left unchanged; it is
+    used instead of restoring the state again if the locked row is still at that revision."""
     instance = _locked(instance)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(_("This process is no longer running."))
     parsed = parsed_for(instance.version)
-    workflow = runtime.load(instance.state)
+    reuse = loaded is not None and loaded[0] == instance.revision
+    workflow = loaded[1] if reuse else runtime.load(instance.state)
     log = runtime.StepLog()
     change(workflow, log)
     return save_step(instance, workflow, parsed, log, resource=resource)

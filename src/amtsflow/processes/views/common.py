@@ -17,14 +17,15 @@ def url(request: HttpRequest, name: str, **kwargs: Any) -> str:
     return reverse(f"processes:{name}", kwargs={"tenant_slug": request.tenant.slug, **kwargs})  # type: ignore[attr-defined]
 
 
-def act(request: HttpRequest, call: Any, *, success: str, back: str) -> HttpResponseRedirect:
-    """Run a button's service call; success and domain errors become messages on the page we return to."""
+def act(request: HttpRequest, call: Any, *, success: str, back: str, done: str | None = None) -> HttpResponseRedirect:
+    """Run a button's service call; success and domain errors become messages on the page we return to
+    (`done` instead of `back` after success, when the object may be out of the actor's sight then)."""
     try:
         call()
     except (NotFound, PermissionDenied):
         raise
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(back)
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(done or back)

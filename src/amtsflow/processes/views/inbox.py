@@ -64,7 +64,11 @@ def task_detail(request: HttpRequest, tenant_slug: str, task_id: str) -> HttpRes
             form.is_valid()
             add_domain_error(form, error)
             task.refresh_from_db()
-            return render(request, "processes/task_detail.html", _task_context(request, task, form), status=400)
+            if task.state != TaskState.OPEN:
+                # The page shows no form for a task that is gone (completed meanwhile): say why above it.
+                messages.error(request, error.message)
+            context = _task_context(request, task, form)
+            return render(request, "processes/task_detail.html", context, status=error.status_code)
 
         messages.success(request, _("Task completed: %(name)s") % {"name": task.name})
         return redirect(url(request, "inbox"))
@@ -107,4 +111,5 @@ def task_delegate(request: HttpRequest, tenant_slug: str, task_id: str) -> HttpR
         lambda: services.delegate_task(actor=actor, task=task, to=member),
         success=_("Task handed over to %(who)s.") % {"who": member},
         back=back,
+        done=url(request, "inbox"),  # the task is the other member's work now, maybe out of our sight
     )
