@@ -26,6 +26,11 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "document.viewed_confidential": _("Confidential document viewed"),
     "package.exported": _("Package exported"),
     "package.imported": _("Package imported"),
+    "process.started": _("Process started"),
+    "process.completed": _("Process completed"),
+    "process.cancelled": _("Process cancelled"),
+    "task.completed": _("Task completed"),
+    "task.delegated": _("Task handed over"),
 }
 
 

@@ -1,8 +1,9 @@
-"""What happens on the clock: due timers fire, incidents whose back-off has passed are retried."""
+"""What happens on the clock: due timers fire, incidents whose back-off has passed are retried, overdue tasks
+are reminded."""
 
 import logging
 
-from amtsflow.processes.services import automation, instances
+from amtsflow.processes.services import automation, instances, reminders
 from amtsflow.tenants.context import tenant_scope
 from amtsflow.tenants.models import Tenant
 
@@ -10,12 +11,13 @@ logger = logging.getLogger(__name__)
 
 
 def tick_all_tenants() -> dict[str, int]:
-    fired = retried = 0
+    fired = retried = reminded = 0
     for tenant in Tenant.objects.filter(is_active=True):
         with tenant_scope(tenant):
             try:
                 fired += instances.fire_due_timers()
                 retried += automation.retry_due_incidents()
+                reminded += reminders.remind_overdue_tasks()
             except Exception:  # one tenant's failure must not stop the others' timers
                 logger.exception("timer tick failed for tenant %s", tenant.slug)
-    return {"timers": fired, "retries": retried}
+    return {"timers": fired, "retries": retried, "reminders": reminded}

@@ -110,6 +110,7 @@ class Task(PublicIdModel, TenantScopedModel, TimeStampedModel):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     follow_up_at = models.DateTimeField(_("follow-up"), null=True, blank=True)
     escalated = models.BooleanField(_("escalated"), default=False)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     is_test = models.BooleanField(default=False)
     completed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)

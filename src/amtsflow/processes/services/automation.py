@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
-from amtsflow.audit import services as audit
 from amtsflow.core.exceptions import Conflict
 from amtsflow.processes import permissions as perms
 from amtsflow.processes.connectors import ConnectorContext, ConnectorError, get_connector
@@ -23,7 +22,7 @@ from amtsflow.processes.constants import RETRY_DELAYS, IncidentState, InstanceSt
 from amtsflow.processes.engine import runtime
 from amtsflow.processes.engine.expressions import ExpressionError, evaluate
 from amtsflow.processes.models import ConnectorCall, Incident, ProcessInstance
-from amtsflow.processes.services.instances import engine_actor, run_step
+from amtsflow.processes.services.instances import engine_actor, record_on_case, run_step
 from amtsflow.tenants.actor import Actor
 
 logger = logging.getLogger(__name__)
@@ -165,7 +164,7 @@ def retry_incident(*, actor: Actor, incident: Incident) -> Incident:
     if incident.state != IncidentState.OPEN:
         raise Conflict(_("This incident is no longer open."))
     Incident.objects.filter(pk=incident.pk).update(next_retry_at=timezone.now() - dt.timedelta(seconds=1))
-    audit.record(actor=actor, action="incident.retried", obj=incident.instance, details={"activity": incident.activity})
+    record_on_case(actor, incident.instance, "incident.retried", activity=incident.activity)
     run_connectors(incident.instance)
     incident.refresh_from_db()
     return incident

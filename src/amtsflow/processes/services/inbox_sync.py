@@ -102,11 +102,12 @@ def create_task(instance: ProcessInstance, spiff_task: Any, info: UserTaskInfo, 
     return task
 
 
-def sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, parsed: ParsedModel) -> None:
+def sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, parsed: ParsedModel, *, new: bool = False) -> None:
+    """`new`: the instance was created in the caller's transaction, so it has no task rows yet."""
     now = timezone.now()
     ready = {t.id: t for t in runtime.ready_user_tasks(workflow, parsed)}
     # One query: the open rows, and the rows of any state the ready tasks already have.
-    rows = list(instance.tasks.filter(Q(state=TaskState.OPEN) | Q(spiff_task_id__in=list(ready))))
+    rows = [] if new else list(instance.tasks.filter(Q(state=TaskState.OPEN) | Q(spiff_task_id__in=list(ready))))
     open_rows = {row.spiff_task_id: row for row in rows if row.state == TaskState.OPEN}
     known = {row.spiff_task_id for row in rows}
     events: list[ProcessEvent] = []

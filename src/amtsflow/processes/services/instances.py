@@ -45,6 +45,26 @@ def latest_version(model: ProcessModel) -> ProcessVersion:
     return version
 
 
+def json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Process values for the audit trail: dates and decimals as text."""
+    plain = str | int | float | bool | dict | list | None
+    return {key: value if isinstance(value, plain) else str(value) for key, value in values.items()}
+
+
+def record_on_case(actor: Actor | None, instance: ProcessInstance, action: str, **details: Any) -> None:
+    """Process steps and decisions go into the history of the case in the E-Akte."""
+    safe = json_safe(details)
+    audit.record(
+        actor=actor,
+        tenant=instance.tenant,
+        action=action,
+        object_type="files.vorgang",
+        object_id=str(instance.case_id),
+        object_label=instance.case_label,
+        details={"process": instance.version.name, "instance": str(instance.public_id), **safe},
+    )
+
+
 def log_event(
     instance: ProcessInstance, *, activity: str, element_id: str, lifecycle: str, resource: str, at: dt.datetime
 ) -> None:
@@ -83,9 +103,11 @@ def save_step(
     log: runtime.StepLog,
     *,
     resource: str,
+    new: bool = False,
 ) -> ProcessInstance:
     """Advance the engine, then write its state, the inbox rows and the event log in the caller's transaction.
-    A writer holding an older revision loses (the other tab, the other clerk, a parallel timer run)."""
+    A writer holding an older revision loses (the other tab, the other clerk, a parallel timer run). `new`: the
+    instance was created in this transaction."""
     runtime.advance(workflow, log)
     now = timezone.now()
     completed = runtime.is_completed(workflow)
@@ -111,11 +133,11 @@ def save_step(
         log_event(
             instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
         )
-    sync_tasks(instance, workflow, parsed)
+    sync_tasks(instance, workflow, parsed, new=new)
     if runtime.ready_connector_tasks(workflow):
         _queue_connectors(instance)
     if completed:
-        audit.record(actor=None, action="process.completed", obj=instance, details={"case": instance.case_label})
+        record_on_case(None, instance, "process.completed")
     return instance
 
 
@@ -159,14 +181,9 @@ def start_instance(
         started_by=actor.membership,
         state="",  # written by save_step below, in this transaction, once the engine has run
     )
-    audit.record(
-        actor=actor,
-        action="process.started",
-        obj=instance,
-        details={"process": model.key, "version": version.number, "case": instance.case_label, "test": is_test},
-    )
+    record_on_case(actor, instance, "process.started", version=version.number, test=is_test)
     log = runtime.StepLog()
-    return save_step(instance, workflow, parsed, log, resource=actor.label)
+    return save_step(instance, workflow, parsed, log, resource=actor.label, new=True)
 
 
 def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
@@ -275,6 +292,6 @@ def cancel_instance(*, actor: Actor, instance: ProcessInstance, reason: str) -> 
             at=now,
         )
     instance.incidents.filter(state="open").update(state="cancelled", resolved_at=now, next_retry_at=None)
-    audit.record(actor=actor, action="process.cancelled", obj=instance, details={"reason": reason.strip()})
+    record_on_case(actor, instance, "process.cancelled", reason=reason.strip())
     instance.refresh_from_db()
     return instance

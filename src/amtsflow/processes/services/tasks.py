@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
-from amtsflow.audit import services as audit
 from amtsflow.core.exceptions import Conflict, ValidationFailed
 from amtsflow.files import selectors as files_selectors
 from amtsflow.files import services as files_services
@@ -19,7 +18,7 @@ from amtsflow.processes.engine import runtime
 from amtsflow.processes.forms import make_form
 from amtsflow.processes.models import ProcessInstance, Task, TaskCandidate
 from amtsflow.processes.services.inbox_sync import classify
-from amtsflow.processes.services.instances import log_event, parsed_for, run_step
+from amtsflow.processes.services.instances import json_safe, log_event, parsed_for, record_on_case, run_step
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.models import Membership
 
@@ -111,7 +110,7 @@ def delegate_task(*, actor: Actor, task: Task, to: Membership) -> Task:
         resource=actor.label,
         at=timezone.now(),
     )
-    audit.record(actor=actor, action="task.delegated", obj=task.instance, details={"task": task.name, "to": str(to)})
+    record_on_case(actor, task.instance, "task.delegated", task=task.name, to=str(to))
     return task
 
 
@@ -179,7 +178,7 @@ def complete_task(
         at=now,
     )
     run_step(task.instance, complete, resource=actor.label)
-    audit.record(actor=actor, action="task.completed", obj=task.instance, details={"task": task.name})
+    record_on_case(actor, task.instance, "task.completed", task=task.name, values=json_safe(values))
     return task
 
 

@@ -154,3 +154,24 @@ def test_two_clerks_completing_at_once_exactly_one_wins(tenant_a, reference_mode
         instance.refresh_from_db()
         assert instance.status == InstanceStatus.COMPLETED
         assert Task.objects.get(pk=task.pk).state == TaskState.COMPLETED
+
+
+def test_overdue_task_is_reminded_once_by_the_timer_command(tenant_a, antrag_model, clerk, make_member) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    treasury = make_member(tenant_a, Role.TREASURY)  # not offered the task: must not get the mail
+    with tenant_scope(tenant_a):
+        instance = services.start_instance(actor=clerk, model=antrag_model, data=ANTRAG)
+        task = _open(clerk, instance, "Formale Prüfung")
+    output = StringIO()
+    with time_machine.travel(task.due_at + dt.timedelta(hours=1), tick=False):
+        call_command("run_timers", "--once", stdout=output)
+        call_command("run_timers", "--once", stdout=StringIO())
+    assert "reminders sent: 1" in output.getvalue()
+    reminders = [m for m in mail.outbox if "Formale Prüfung" in m.subject]
+    assert len(reminders) == 1
+    assert clerk.user.email in reminders[0].to  # everyone holding the candidate role "clerk"
+    assert treasury.user.email not in reminders[0].to
+    assert f"/aufgaben/{task.public_id}/" in reminders[0].body

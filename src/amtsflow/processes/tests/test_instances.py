@@ -4,6 +4,7 @@ versions, sandbox, concurrency, event log."""
 import pytest
 from lxml import etree
 
+from amtsflow.audit import selectors as audit_selectors
 from amtsflow.core.exceptions import Conflict, ValidationFailed
 from amtsflow.files import selectors as files_selectors
 from amtsflow.processes import selectors, services
@@ -48,6 +49,12 @@ def test_complete_runs_gateway_and_connector_to_the_end(tenant_a, reference_mode
         assert ("Prüfen", "schedule") in activities
         assert ("Prüfen", "complete") in activities
         assert ("Status setzen", "complete") in activities
+        history = audit_selectors.list_entries(
+            actor=clerk, object_type="files.vorgang", object_id=str(vorgang.public_id)
+        )
+        steps = {entry.action: entry.details for entry in history}
+        assert steps["task.completed"]["values"] == {"betrag": 6000}
+        assert {"process.started", "task.completed", "process.completed"} <= set(steps)
 
 
 def test_small_amount_takes_the_default_flow(tenant_a, reference_model, clerk) -> None:

@@ -6,7 +6,7 @@ from amtsflow.processes.clock import tick_all_tenants
 
 
 class Command(BaseCommand):
-    help = "Fire due process timers and retry due incidents in all tenants, once or in a loop (instead of beat)."
+    help = "Fire due process timers, retry due incidents, remind overdue tasks in all tenants (instead of beat)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one round, then exit")
@@ -15,7 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, once: bool, interval: int, **options: object) -> None:
         while True:
             result = tick_all_tenants()
-            self.stdout.write(f"timers fired: {result['timers']}, instances retried: {result['retries']}")
+            self.stdout.write(
+                f"timers fired: {result['timers']}, instances retried: {result['retries']}, "
+                f"reminders sent: {result['reminders']}"
+            )
             if once:
                 return
             time.sleep(max(1, interval))
