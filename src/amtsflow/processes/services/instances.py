@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +23,7 @@ from amtsflow.processes import permissions as perms
 from amtsflow.processes.constants import InstanceStatus, Lifecycle, StartChannel, TaskState
 from amtsflow.processes.engine import runtime
 from amtsflow.processes.engine.parser import ParsedModel
+from amtsflow.processes.forms import make_form
 from amtsflow.processes.models import ProcessEvent, ProcessInstance, ProcessModel, ProcessVersion
 from amtsflow.processes.services.inbox_sync import sync_tasks
 from amtsflow.tenants.actor import Actor
@@ -141,6 +143,30 @@ def save_step(
     return instance
 
 
+def form_values(
+    actor: Actor, fields: list[Any], data: Mapping[str, Any], files: Mapping[str, UploadedFile], case_id: Any
+) -> dict[str, Any]:
+    """Validate process form data with the form built from the model (the same for UI and API) and file its
+    uploads in the case; returns the process variables to set."""
+    form = make_form(fields, data=data, files=files)
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("Please correct the marked fields."),
+            field_errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        )
+    values: dict[str, Any] = {}
+    for spec in fields:
+        value = form.cleaned_data.get(spec.id)
+        if spec.type == "file":
+            if value:
+                vorgang = files_selectors.get_vorgang(actor=actor, public_id=case_id)
+                document = files_services.file_document(actor=actor, vorgang=vorgang, upload=value, filename=value.name)
+                values[spec.id] = {"document_id": str(document.public_id), "filename": value.name}
+        elif not spec.readonly:
+            values[spec.id] = value
+    return values
+
+
 def _queue_connectors(instance: ProcessInstance) -> None:
     from amtsflow.processes.tasks import run_connectors  # noqa: PLC0415 - tasks import the services
 
@@ -160,14 +186,20 @@ def start_instance(
     channel: str = StartChannel.UI,
     is_test: bool = False,
     version: ProcessVersion | None = None,
+    files: Mapping[str, UploadedFile] | None = None,
 ) -> ProcessInstance:
     """Start the latest deployed version (or the one given) in a given case, or in a new case filed under the
-    model's plan entry. Sandbox instances and their cases are marked as tests."""
+    model's plan entry. Sandbox instances and their cases are marked as tests. People starting through the UI
+    or the API fill the model's start form, validated like a task form; its uploads are filed in the case.
+    Events pass their payload as it is."""
     actor.require(perms.MODEL if is_test else perms.WORK)
     version = version or latest_version(model)
     parsed = parsed_for(version)
-    values = dict(data or {})
     vorgang = _open_case(actor, version, case_id, subject or f"{version.name} {business_key}".strip(), is_test)
+    fields = list(parsed.start_form_fields) if channel != StartChannel.EVENT else []
+    values = dict(data or {})
+    if fields:
+        values = form_values(actor, fields, values, files or {}, vorgang.public_id)
     workflow = runtime.new_workflow(parsed, values)
     instance = ProcessInstance.objects.create(
         tenant=actor.tenant,

@@ -10,15 +10,19 @@ from django.utils.translation import gettext as _
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from amtsflow.core.exceptions import Conflict, ValidationFailed
-from amtsflow.files import selectors as files_selectors
-from amtsflow.files import services as files_services
 from amtsflow.processes import permissions as perms
 from amtsflow.processes.constants import Lifecycle, TaskState
 from amtsflow.processes.engine import runtime
-from amtsflow.processes.forms import make_form
 from amtsflow.processes.models import ProcessInstance, Task, TaskCandidate
 from amtsflow.processes.services.inbox_sync import classify
-from amtsflow.processes.services.instances import json_safe, log_event, parsed_for, record_on_case, run_step
+from amtsflow.processes.services.instances import (
+    form_values,
+    json_safe,
+    log_event,
+    parsed_for,
+    record_on_case,
+    run_step,
+)
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.models import Membership
 
@@ -139,25 +143,7 @@ def complete_task(
     actor.require(perms.WORK)
     task = _lock_open(task)
     _require_hands(actor, task)
-    fields = form_fields(task)
-    form = make_form(fields, data=data or {}, files=files or {})
-    if not form.is_valid():
-        raise ValidationFailed(
-            _("Please correct the marked fields."),
-            field_errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
-        )
-    values: dict[str, Any] = {}
-    for spec in fields:
-        value = form.cleaned_data.get(spec.id)
-        if spec.type == "file":
-            if value:
-                vorgang = files_selectors.get_vorgang(actor=actor, public_id=task.instance.case_id)
-                document = files_services.file_document(actor=actor, vorgang=vorgang, upload=value, filename=value.name)
-                values[spec.id] = {"document_id": str(document.public_id), "filename": value.name}
-            continue
-        if spec.readonly:
-            continue
-        values[spec.id] = value
+    values = form_values(actor, form_fields(task), data or {}, files or {}, task.instance.case_id)
     now = timezone.now()
 
     def complete(workflow: Any, log: runtime.StepLog) -> None:

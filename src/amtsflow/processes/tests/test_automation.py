@@ -175,3 +175,22 @@ def test_overdue_task_is_reminded_once_by_the_timer_command(tenant_a, antrag_mod
     assert clerk.user.email in reminders[0].to  # everyone holding the candidate role "clerk"
     assert treasury.user.email not in reminders[0].to
     assert f"/aufgaben/{task.public_id}/" in reminders[0].body
+
+
+def test_start_form_is_validated_and_its_upload_filed_in_the_case(tenant_a, antrag_model, clerk) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amtsflow.core.exceptions import ValidationFailed
+
+    with tenant_scope(tenant_a):
+        with pytest.raises(ValidationFailed) as error:
+            services.start_instance(actor=clerk, model=antrag_model, data={**ANTRAG, "antragsart": "Hundesteuer"})
+        assert "antragsart" in error.value.field_errors
+        assert not selectors.list_instances(actor=clerk).exists()
+        upload = SimpleUploadedFile("lageplan.txt", "Lageplan Hauptstraße 12".encode(), content_type="text/plain")
+        instance = services.start_instance(actor=clerk, model=antrag_model, data=ANTRAG, files={"anlage": upload})
+        documents = files_selectors.list_documents(actor=clerk).filter(vorgang__public_id=instance.case_id)
+        assert [d.title for d in documents] == ["lageplan"]
+        variables = services.task_variables(_open(clerk, instance, "Formale Prüfung"))
+        assert variables["anlage"]["document_id"] == str(documents[0].public_id)
+        assert variables["betrag"] == 1200

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from amtsflow.core.exceptions import DomainError, NotFound, PermissionDenied
 from amtsflow.tenants.actor import Actor
@@ -25,7 +26,10 @@ def act(request: HttpRequest, call: Any, *, success: str, back: str, done: str |
     except (NotFound, PermissionDenied):
         raise
     except DomainError as error:
-        messages.error(request, error.message)
+        message = error.message
+        if message == _("Please correct the marked fields."):  # no form here to mark them on: name them
+            message += " " + "; ".join(f"{field}: {' '.join(map(str, e))}" for field, e in error.field_errors.items())
+        messages.error(request, message)
         return redirect(back)
     messages.success(request, success)
     return redirect(done or back)

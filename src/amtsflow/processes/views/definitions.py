@@ -13,7 +13,8 @@ from amtsflow.processes import permissions as perms
 from amtsflow.processes import selectors, services
 from amtsflow.processes.events import event_choices
 from amtsflow.processes.forms import make_form
-from amtsflow.processes.services.instances import latest_version, parsed_for
+from amtsflow.processes.models import ProcessVersion
+from amtsflow.processes.services.instances import parsed_for
 from amtsflow.processes.views.common import act, actor_of, url
 
 
@@ -117,10 +118,8 @@ def model_detail(request: HttpRequest, tenant_slug: str, model_id: str) -> HttpR
     )
 
 
-def _start_fields(version: object) -> list:
-    if version is None:
-        return []
-    return list(parsed_for(version).start_form_fields) if hasattr(parsed_for(version), "start_form_fields") else []
+def _start_fields(version: ProcessVersion | None) -> list:
+    return list(parsed_for(version).start_form_fields) if version is not None else []
 
 
 @require_POST
@@ -149,20 +148,25 @@ def model_start(request: HttpRequest, tenant_slug: str, model_id: str) -> HttpRe
     actor = actor_of(request)
     model = selectors.get_model(actor=actor, public_id=model_id)
     sandbox = request.POST.get("sandbox") == "1"
-    version = latest_version(model)
-    form = make_form(_start_fields(version), data=request.POST, files=request.FILES, prefix="data")
     subject = StartForm(request.POST)
     back = url(request, "model_detail", model_id=model.public_id)
-    if not (form.is_valid() and subject.is_valid()):
-        messages.error(request, _("Please correct the start form: %(errors)s") % {"errors": form.errors.as_text()})
+    if not subject.is_valid():
+        messages.error(request, _("Please correct the start form: %(errors)s") % {"errors": subject.errors.as_text()})
         return redirect(back)
-    data = {k: v for k, v in form.cleaned_data.items() if not hasattr(v, "read")}
+    # The start form's fields carry the prefix "data-"; the service validates them with the model's form.
+    data = {key[5:]: request.POST.get(key) for key in request.POST if key.startswith("data-")}
+    files = {key[5:]: upload for key, upload in request.FILES.items() if key.startswith("data-")}
     instance = None
 
     def run() -> None:
         nonlocal instance
         instance = services.start_instance(
-            actor=actor, model=model, data=data, subject=subject.cleaned_data["subject"], is_test=sandbox
+            actor=actor,
+            model=model,
+            data=data,
+            files=files,
+            subject=subject.cleaned_data["subject"],
+            is_test=sandbox,
         )
 
     response = act(request, run, success=_("Process started."), back=back)
