@@ -36,7 +36,7 @@ SAMPLE_STARTS = {
     ],
     "schadensmeldung.bpmn": [
         {
-            "kategorie": "Straße",
+            "kategorie": "Strasse",
             "beschreibung": "Tiefes Schlagloch auf der rechten Fahrspur, Gefahr für Radfahrende.",
             "ort": "Bahnhofstraße 14",
             "melder_email": "m.schmidt@example.org",
