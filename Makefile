@@ -33,6 +33,7 @@ messages: $(STAMP) system-deps
 
 setup: $(STAMP) messages
 	$(PY) manage.py migrate --noinput -v 0
+	@PY=$(PY) bash scripts/install-rules.sh
 	@bash scripts/build-frontend.sh
 	$(PY) manage.py collectstatic --noinput -v 0
 
@@ -50,6 +51,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 
+# Every script in bench/ with its defaults. bench/processes.py measures PostgreSQL too when one answers on
+# 127.0.0.1:5432 (in a database it creates and drops); otherwise it says so and measures SQLite only.
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 

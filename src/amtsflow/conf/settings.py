@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "amtsflow.audit",
     "amtsflow.files",
     "amtsflow.processes",
+    "amtsflow.einvoices",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # URL prefixes the http.call connector may reach; empty means none (tenant models must not reach the network).
 AMTSFLOW_HTTP_ALLOWLIST = env_list("AMTSFLOW_HTTP_ALLOWLIST", [])
 AMTSFLOW_HTTP_TIMEOUT = env_int("AMTSFLOW_HTTP_TIMEOUT", 10)
+
+# --- E-invoices (XRechnung) -------------------------------------------------------------------
+# Installed KoSIT validator-configuration releases (`manage.py install_xrechnung_rules ZIP`).
+AMTSFLOW_XRECHNUNG_RULES_DIR = env_path("AMTSFLOW_XRECHNUNG_RULES_DIR", DATA_DIR / "xrechnung-rules")
+# Largest e-invoice XML accepted for validation, and deepest element nesting (both refused above).
+AMTSFLOW_EINVOICE_MAX_BYTES = env_int("AMTSFLOW_EINVOICE_MAX_BYTES", 20 * 1024 * 1024)
+AMTSFLOW_EINVOICE_MAX_DEPTH = env_int("AMTSFLOW_EINVOICE_MAX_DEPTH", 100)
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

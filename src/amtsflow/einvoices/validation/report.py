@@ -1,0 +1,173 @@
+"""The KoSIT report step: the same intermediate document, the release's own report XSLT, the same acceptance.
+
+The KoSIT validator collects all check results in a `createReportInput` document and hands it to the
+scenario's report stylesheet (here xrechnung-report.xsl importing default-report.xsl), which maps every SVRL
+flag and schema message to a level, applies the scenario's customLevel overrides and writes the assessment
+(accept or reject) into the VARL report. The acceptance is then decided as in KoSIT's ComputeAcceptanceAction:
+- no scenario (or not well-formed): reject;
+- schema valid and the scenario has acceptMatch: accept exactly when acceptMatch is true on the report;
+- otherwise: accept when the schema is valid and no Schematron assertion failed at all.
+Running the configuration's stylesheet, rather than re-implementing it, keeps custom levels and acceptance
+rules in the hands of the rule release.
+"""
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import saxonche
+from lxml import etree
+
+from amtsflow.einvoices import saxon
+from amtsflow.einvoices.rules.scenarios import SCENARIOS_NS, Resource, Scenario
+from amtsflow.einvoices.validation.types import ACCEPT, REJECT, Finding, Recommendation
+from amtsflow.einvoices.validation.xsd import XmlIssue
+
+IN_NS = "http://www.xoev.de/de/validator/framework/1/createreportinput"
+REP_NS = "http://www.xoev.de/de/validator/varl/1"
+SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+FRAMEWORK_VERSION = "1.0.2"  # the createReportInput version KoSIT validator 1.6 writes
+_IN = f"{{{IN_NS}}}"
+_S = f"{{{SCENARIOS_NS}}}"
+_SVRL_MESSAGES = etree.XPath("svrl:failed-assert | svrl:successful-report", namespaces={"svrl": SVRL_NS})
+_STEP_RULES = {"val-xml": "XML-WELLFORMEDNESS", "val-xsd": "XML-SCHEMA"}
+
+
+@dataclass(frozen=True)
+class SchematronRun:
+    resource: Resource
+    svrl: bytes
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    recommendation: Recommendation
+    varl: bytes
+    findings: tuple[Finding, ...]
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    element = etree.SubElement(parent, tag)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _resource(parent: etree._Element, resource: Resource) -> None:
+    element = _sub(parent, f"{_S}resource")
+    _sub(element, f"{_S}name", resource.name)
+    _sub(element, f"{_S}location", resource.location)
+
+
+def _issues(parent: etree._Element, issues: list[XmlIssue]) -> None:
+    for issue in issues:
+        error = _sub(parent, f"{_IN}xmlSyntaxError")
+        _sub(error, f"{_IN}message", " ".join(issue.message.split()))
+        _sub(error, f"{_IN}severityCode", issue.severity)
+        _sub(error, f"{_IN}rowNumber", str(issue.line or -1))
+        _sub(error, f"{_IN}columnNumber", str(issue.column or -1))
+
+
+def report_input(
+    *,
+    content: bytes,
+    reference: str,
+    engine: str,
+    scenario: Scenario | None,
+    wellformedness: list[XmlIssue],
+    schema: tuple[Resource, list[XmlIssue]] | None,
+    schematron: list[SchematronRun],
+) -> str:
+    """KoSIT's createReportInput document (framework namespace 1, see its createReportInput.xsd)."""
+    root = etree.Element(f"{_IN}createReportInput", nsmap={"in": IN_NS, "s": SCENARIOS_NS, "svrl": SVRL_NS})
+    root.set("frameworkVersion", FRAMEWORK_VERSION)
+    _sub(_sub(root, f"{_IN}engine"), f"{_IN}name", engine)
+    _sub(root, f"{_IN}timestamp", datetime.now(UTC).isoformat(timespec="milliseconds"))
+    identification = _sub(root, f"{_IN}documentIdentification")
+    digest = _sub(identification, f"{_IN}documentHash")
+    _sub(digest, f"{_IN}hashAlgorithm", "SHA-256")
+    _sub(digest, f"{_IN}hashValue", base64.b64encode(hashlib.sha256(content).digest()).decode("ascii"))
+    _sub(identification, f"{_IN}documentReference", reference)
+    if scenario is not None:
+        root.append(etree.fromstring(scenario.element))
+    _issues(_sub(root, f"{_IN}validationResultsWellformedness"), wellformedness)
+    if schema is not None:
+        results = _sub(root, f"{_IN}validationResultsXmlSchema")
+        _resource(results, schema[0])
+        _issues(results, schema[1])
+    for run in schematron:
+        results = _sub(root, f"{_IN}validationResultsSchematron")
+        _resource(results, run.resource)
+        _sub(results, f"{_IN}results").append(etree.fromstring(run.svrl))
+    return etree.tostring(root, encoding="unicode")
+
+
+def build_report(
+    *,
+    report_xsl: Resource,
+    input_text: str,
+    document: saxonche.PyXdmNode | None,
+    scenario: Scenario | None,
+    schema_valid: bool,
+    schematron: list[SchematronRun],
+    error_text: str = "",
+) -> ReportOutcome:
+    """Runs the report XSLT and decides acceptance; raises saxon.SaxonError when the rules fail."""
+    with saxon.lock():
+        input_node = saxon.parse(input_text)
+        if document is None:
+            # As KoSIT: a document that could not be parsed is represented by its error message.
+            message = etree.Element("error-message")
+            message.text = error_text
+            document = saxon.parse(etree.tostring(message, encoding="unicode"))
+        report = saxon.transform(report_xsl.path, input_node, {"input-document": document})
+        if scenario is None:
+            recommendation = REJECT
+        elif schema_valid and scenario.accept_match:
+            recommendation = ACCEPT if saxon.is_true(report, scenario.accept_match, scenario.namespaces) else REJECT
+        else:
+            failed = any(
+                etree.fromstring(run.svrl).find(f"{{{SVRL_NS}}}failed-assert") is not None for run in schematron
+            )
+            recommendation = ACCEPT if schema_valid and not failed else REJECT
+        varl = report.to_string().encode("utf-8")
+    return ReportOutcome(recommendation, varl, tuple(_findings(varl, scenario, schematron)))
+
+
+def _location(message: etree._Element) -> str:
+    if message.get("xpathLocation"):
+        return message.get("xpathLocation", "")
+    line, column = message.get("lineNumber"), message.get("columnNumber")
+    if line:
+        return f"line {line}, column {column}" if column else f"line {line}"
+    return ""
+
+
+def _findings(varl: bytes, scenario: Scenario | None, schematron: list[SchematronRun]) -> list[Finding]:
+    """The report's messages, with the severity after custom levels and the assertion's test from the SVRL."""
+    report = etree.fromstring(varl)
+    svrl_messages = [_SVRL_MESSAGES(etree.fromstring(run.svrl)) for run in schematron]
+    findings = []
+    for message in report.iterfind(f".//{{{REP_NS}}}validationStepResult/{{{REP_NS}}}message"):
+        step = message.getparent().get("id", "")
+        code, level = message.get("code", ""), message.get("level", "error")
+        test = ""
+        # Message ids are val-sch.<run>.<n>: the n-th failed-assert or successful-report of that run's SVRL.
+        parts = message.get("id", "").split(".")
+        if step.startswith("val-sch.") and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            run, index = int(parts[1]) - 1, int(parts[2]) - 1
+            if run < len(svrl_messages) and index < len(svrl_messages[run]):
+                test = svrl_messages[run][index].get("test", "")
+        findings.append(
+            Finding(
+                rule=_STEP_RULES.get(step, code) if code in ("", "generic-error") else code,
+                severity=scenario.level_for(code, level) if scenario else level,
+                message=" ".join("".join(message.itertext()).split()),
+                location=_location(message),
+                step=step,
+                level=level,
+                test=test,
+            )
+        )
+    return findings
