@@ -1,7 +1,8 @@
 """Database objects of the search index that Django's schema editor cannot express.
 
 PostgreSQL: a trigger fills `search_vector` with the German configuration (A: keywords = reference, title
-and names; B: body), a GIN index on it and a trigram index on `keywords` (substring and fuzzy matches).
+and names; B: body), a GIN index on it, a trigram index on `keywords` (substring and fuzzy matches), and
+btrees for the orders "newest first" and "as filed" and for reference number prefixes.
 `pg_trgm` is a trusted extension since PostgreSQL 13, so the database owner may create it; on older
 servers or restricted roles an administrator has to run `CREATE EXTENSION pg_trgm` before migrating.
 
@@ -15,6 +16,26 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "files_searchentry"
 FTS_TABLE = "files_searchentry_fts"
+
+# name -> statement; built by install(), dropped by drop_indexes() for bulk loads.
+POSTGRES_INDEXES = {
+    f"{TABLE}_vector_gin": f"CREATE INDEX IF NOT EXISTS {TABLE}_vector_gin ON {TABLE} USING gin (search_vector)",
+    f"{TABLE}_keywords_trgm": (
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_keywords_trgm ON {TABLE} USING gin (keywords gin_trgm_ops)"
+    ),
+    # The order of results without a query (newest first): a scan in this order stops after the page
+    # instead of sorting every entry.
+    f"{TABLE}_newest": (
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_newest ON {TABLE} (tenant_id, date DESC NULLS LAST, id DESC)"
+    ),
+    # A tenant's entries in the order they were filed: the scan for the most recent matches of a search.
+    f"{TABLE}_filed": f"CREATE INDEX IF NOT EXISTS {TABLE}_filed ON {TABLE} (tenant_id, id)",
+    # Reference numbers by prefix (`0.10.02/2026` finds the file and its cases); trigrams of digits are too
+    # common ("202", "026") for the trigram index to narrow them down.
+    f"{TABLE}_reference": (
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_reference ON {TABLE} (tenant_id, reference varchar_pattern_ops)"
+    ),
+}
 
 POSTGRES_INSTALL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -38,15 +59,13 @@ POSTGRES_INSTALL = [
     CREATE TRIGGER {TABLE}_vector_trigger BEFORE INSERT OR UPDATE OF keywords, body ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION {TABLE}_vector()
     """,
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_vector_gin ON {TABLE} USING gin (search_vector)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_keywords_trgm ON {TABLE} USING gin (keywords gin_trgm_ops)",
+    *POSTGRES_INDEXES.values(),
     # Rows written before the trigger existed (e.g. a repair) get their vector now.
     f"UPDATE {TABLE} SET keywords = keywords WHERE search_vector IS NULL",
 ]
 
 POSTGRES_UNINSTALL = [
-    f"DROP INDEX IF EXISTS {TABLE}_keywords_trgm",
-    f"DROP INDEX IF EXISTS {TABLE}_vector_gin",
+    *(f"DROP INDEX IF EXISTS {name}" for name in reversed(POSTGRES_INDEXES)),
     f"DROP TRIGGER IF EXISTS {TABLE}_vector_trigger ON {TABLE}",
     f"DROP FUNCTION IF EXISTS {TABLE}_vector()",
 ]
@@ -113,6 +132,20 @@ def optimize(connection: BaseDatabaseWrapper) -> None:
         _run(connection, [f"VACUUM (ANALYZE) {TABLE}"])
     elif connection.vendor == "sqlite":
         _run(connection, [f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"])
+
+
+def drop_index(connection: BaseDatabaseWrapper, name: str) -> None:
+    if connection.vendor == "postgresql":
+        _run(connection, [f"DROP INDEX IF EXISTS {name}"])
+
+
+def drop_indexes(connection: BaseDatabaseWrapper) -> list[str]:
+    """PostgreSQL, before loading many rows at once: drop the search indexes, which are far cheaper to build
+    once than to grow row by row; `install()` builds them again. Returns the names dropped."""
+    if connection.vendor != "postgresql":
+        return []
+    _run(connection, [f"DROP INDEX IF EXISTS {name}" for name in POSTGRES_INDEXES])
+    return list(POSTGRES_INDEXES)
 
 
 def repair(connection: BaseDatabaseWrapper) -> None:

@@ -58,10 +58,11 @@ def match_expression(text: str) -> str | None:
     return expression + "".join(f" NOT {phrase}" for phrase in excluded)
 
 
-def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -> tuple[int, list[Page]]:
+def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -> tuple[int, bool, list[Page]]:
+    """(total, capped, page); SQLite ranks every match, so the total is never capped."""
     expression = match_expression(text)
     if expression is None:
-        return 0, []
+        return 0, False, []
     # The permitted, filtered entries (tenant scope, confidentiality, filters) as a subquery. `+rowid` keeps
     # SQLite from handing the IN list to FTS5, which would re-run the MATCH once per listed row.
     ids_sql, ids_params = entries.values("pk").query.sql_with_params()
@@ -77,7 +78,7 @@ def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -
         )
         ranked = cursor.fetchall()
         if not ranked:
-            return total, []
+            return total, False, []
         ids = [row[0] for row in ranked]
         cursor.execute(
             f"SELECT rowid, snippet({FTS_TABLE}, 1, %s, %s, ' … ', 24) FROM {FTS_TABLE} "
@@ -85,4 +86,4 @@ def run(entries: QuerySet[SearchEntry], text: str, *, limit: int, offset: int) -
             [START, STOP, expression, *ids],
         )
         snippets = dict(cursor.fetchall())
-    return total, [Page(pk, float(score), snippets.get(pk) or "") for pk, score in ranked]
+    return total, False, [Page(pk, float(score), snippets.get(pk) or "") for pk, score in ranked]

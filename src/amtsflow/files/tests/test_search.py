@@ -14,7 +14,10 @@ from django.db import connection
 from amtsflow.core.exceptions import ValidationFailed
 from amtsflow.files import search, services
 from amtsflow.files.constants import Confidentiality, Direction, VorgangStatus
-from amtsflow.files.models import SearchEntry
+from amtsflow.files.models import Document, SearchEntry
+from amtsflow.files.search import postgres as postgres_search
+from amtsflow.files.search import query as search_query
+from amtsflow.files.search.indexing import build_entries, build_entry
 from amtsflow.files.search.sqlite import match_expression
 from amtsflow.files.search.text import snippet_html
 from amtsflow.tenants import services as tenant_services
@@ -91,6 +94,17 @@ def test_reference_number_finds_the_file(registrar, clerk):  # noqa: ANN001
     assert akte.public_id in ids(find(clerk, "0.10.02/2026/0001"))
 
 
+def test_reference_number_prefix_finds_the_cases_of_the_file(registrar, clerk):  # noqa: ANN001
+    with tenant_scope(clerk.tenant):
+        entry = services.create_plan_entry(actor=registrar, number="0.10.02", title="Organisation")
+        akte = services.create_akte(actor=clerk, plan_entry=entry, title="Geschäftsverteilung", year=2026)
+        first = services.create_vorgang(actor=clerk, akte=akte, subject="Neuordnung")
+        second = services.create_vorgang(actor=clerk, akte=akte, subject="Vertretung")
+    assert set(ids(find(clerk, "0.10.02/2026"))) == {akte.public_id, first.public_id, second.public_id}
+    assert set(ids(find(clerk, akte.aktenzeichen))) == {akte.public_id, first.public_id, second.public_id}
+    assert ids(find(clerk, f"{akte.aktenzeichen}-{second.number}")) == [second.public_id]
+
+
 def test_filters(registrar, clerk, akte, vorgang, file_text):  # noqa: ANN001
     with tenant_scope(clerk.tenant):
         other_entry = services.create_plan_entry(actor=registrar, number="7.10", title="Grünflächen")
@@ -137,9 +151,83 @@ def test_paging(clerk, vorgang, file_text):  # noqa: ANN001
         file_text(clerk, vorgang, f"Sperrmüll Abholung {number}")
     first, second = find(clerk, "Sperrmüll", limit=3), find(clerk, "Sperrmüll", limit=3, offset=3)
     assert first.total == second.total == 5
+    assert not first.capped
     assert len(first.hits) == 3
     assert len(second.hits) == 2
     assert not set(ids(first)) & set(ids(second))
+
+
+def test_blank_query_counts_up_to_the_cap(clerk, vorgang, file_text, monkeypatch):  # noqa: ANN001
+    documents = [file_text(clerk, vorgang, "Sperrmüll", document_date=dt.date(2026, 1, day)) for day in (1, 2, 3)]
+    monkeypatch.setattr(search_query, "BROWSE_COUNT_CAP", 2)
+    results = find(clerk, "", kind="document")
+    assert (results.total, results.capped) == (2, True)
+    assert ids(results) == [documents[2].public_id, documents[1].public_id]  # only what was counted
+    assert ids(find(clerk, "", kind="document", offset=2)) == []
+    monkeypatch.setattr(search_query, "BROWSE_COUNT_CAP", 3)
+    results = find(clerk, "", kind="document")
+    assert (results.total, results.capped, len(results.hits)) == (3, False, 3)
+
+
+@postgres_only
+def test_only_the_newest_matches_are_ranked_when_there_are_too_many(clerk, vorgang, file_text, monkeypatch):  # noqa: ANN001
+    oldest = file_text(clerk, vorgang, "Sperrmüll", title="Sperrmüll Sperrmüll", document_date=dt.date(2026, 1, 1))
+    middle = file_text(clerk, vorgang, "Sperrmüll Abholung", document_date=dt.date(2026, 1, 2))
+    newer = file_text(clerk, vorgang, "Abholung", title="Sperrmüll", document_date=dt.date(2026, 1, 3))
+    newest = file_text(clerk, vorgang, "Sperrmüll Anmeldung", document_date=dt.date(2026, 1, 4))
+    monkeypatch.setattr(postgres_search, "WINDOW", 3)
+    results = find(clerk, "Sperrmüll", kind="document")
+    assert (results.total, results.capped) == (3, True)
+    # The best-ranked (title) hit first, among the newest three; the oldest document is beyond the window.
+    assert ids(results) == [newer.public_id, newest.public_id, middle.public_id]
+    assert oldest.public_id not in ids(find(clerk, "Sperrmüll", kind="document", offset=2))
+    monkeypatch.setattr(postgres_search, "WINDOW", 4)
+    results = find(clerk, "Sperrmüll", kind="document")
+    assert (results.total, results.capped) == (4, False)
+    assert ids(results)[:2] == [oldest.public_id, newer.public_id]
+
+
+@postgres_only
+@pytest.mark.parametrize(("scan_rows", "few"), [(10_000, False), (2, False), (10_000, True)])
+def test_every_way_to_the_newest_matches_gives_the_same(clerk, vorgang, file_text, monkeypatch, scan_rows, few):  # noqa: ANN001
+    # The scan of the newest entries (all, or too few of them) and the route through the indexes.
+    documents = [file_text(clerk, vorgang, f"Sperrmüll Abholung {number}", title="Sperrmüll") for number in range(4)]
+    file_text(clerk, vorgang, "Grünschnitt")
+    monkeypatch.setattr(postgres_search, "WINDOW", 3)
+    monkeypatch.setattr(postgres_search, "SCAN_ROWS", scan_rows)
+    monkeypatch.setattr(postgres_search, "_few_matches", lambda *_args: few)
+    results = find(clerk, "Sperrmüll", kind="document")
+    assert (results.total, results.capped) == (3, True)
+    assert ids(results) == [document.public_id for document in reversed(documents[1:])]
+    assert ids(find(clerk, "Sperrmül", kind="document")) == ids(results)  # the substring in the keywords
+
+
+@postgres_only
+def test_similar_names_only_when_nothing_matches(clerk, vorgang, file_text):  # noqa: ANN001
+    exact = file_text(clerk, vorgang, "Antrag auf Sondernutzung", sender="Anna Hoffmann")
+    similar = file_text(clerk, vorgang, "Antrag auf Sondernutzung", sender="Anna Hofmann")
+    assert ids(find(clerk, "Hoffmann", kind="document")) == [exact.public_id]
+    assert ids(find(clerk, "Hofman", kind="document")) == [similar.public_id]  # "Hofman" is part of "Hofmann"
+    assert set(ids(find(clerk, "Hofmannn", kind="document"))) == {exact.public_id, similar.public_id}
+
+
+def test_rebuilt_entries_are_those_of_the_service(clerk, vorgang, file_text, django_capture_on_commit_callbacks):  # noqa: ANN001
+    edited = file_text(clerk, vorgang, "Erste Fassung", title="Vertrag", sender="Stadtwerke")
+    other = file_text(clerk, vorgang, "Antwortschreiben", title="Antwort", filename="antwort.txt")
+    with tenant_scope(clerk.tenant), django_capture_on_commit_callbacks(execute=True):
+        services.check_out(actor=clerk, document=edited)
+        services.check_in(actor=clerk, document=edited, upload=b"Zweite Fassung", filename="vertrag.txt")
+    with tenant_scope(clerk.tenant):
+        documents = list(Document.objects.select_related("vorgang__akte").filter(pk__in=[edited.pk, other.pk]))
+        bulk, single = build_entries(documents), [build_entry(document) for document in documents]
+        stored = {entry.document_id: entry for entry in SearchEntry.objects.filter(kind="document")}
+    fields = ["kind", "object_id", "akte_id", "plan_entry_id", "title", "reference", "keywords", "body", "date"]
+    for document, one, other_one in zip(documents, bulk, single, strict=True):
+        values = [getattr(one, name) for name in fields]
+        assert values == [getattr(other_one, name) for name in fields]
+        assert values == [getattr(stored[document.pk], name) for name in fields]
+    assert "Zweite Fassung" in stored[edited.pk].body
+    assert "Erste Fassung" not in stored[edited.pk].body
 
 
 def test_confidential_files_are_found_only_by_permitted_members(  # leak test
