@@ -232,6 +232,7 @@ class SearchHitSerializer(serializers.Serializer):
 
 
 class SearchResultsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="matches; a lower bound when `capped`")
+    capped = serializers.BooleanField(help_text="more matches than counted: narrow the search with filters")
     query = serializers.CharField()
     hits = SearchHitSerializer(many=True)
