@@ -13,7 +13,7 @@ from amtsflow.files.models import Akte, AktenplanEntry, Document, DocumentVersio
 from amtsflow.tenants.actor import Actor
 
 
-def _visible(actor: Actor, prefix: str = "") -> Q:
+def visible_to(actor: Actor, prefix: str = "") -> Q:
     """Normal files, plus confidential ones the member is named on. API clients see normal files only."""
     normal = Q(**{f"{prefix}confidentiality": Confidentiality.NORMAL})
     if actor.membership is None:
@@ -32,7 +32,7 @@ def get_plan_entry(*, actor: Actor, public_id: uuid.UUID | str) -> AktenplanEntr
 
 def list_akten(*, actor: Actor, include_test: bool = False) -> QuerySet[Akte]:  # noqa: ARG001
     actor.require(perms.VIEW)
-    visible_ids = Akte.objects.filter(_visible(actor)).values("pk")
+    visible_ids = Akte.objects.filter(visible_to(actor)).values("pk")
     return Akte.objects.filter(pk__in=visible_ids).select_related("plan_entry", "org_unit")
 
 
@@ -42,7 +42,7 @@ def get_akte(*, actor: Actor, public_id: uuid.UUID | str) -> Akte:
 
 def list_vorgaenge(*, actor: Actor, include_test: bool = False) -> QuerySet[Vorgang]:
     actor.require(perms.VIEW)
-    visible_ids = Akte.objects.filter(_visible(actor)).values("pk")
+    visible_ids = Akte.objects.filter(visible_to(actor)).values("pk")
     vorgaenge = Vorgang.objects.filter(akte_id__in=visible_ids).select_related("akte", "org_unit", "responsible__user")
     return vorgaenge if include_test else vorgaenge.filter(is_test=False)
 
@@ -53,7 +53,7 @@ def get_vorgang(*, actor: Actor, public_id: uuid.UUID | str) -> Vorgang:
 
 def list_documents(*, actor: Actor) -> QuerySet[Document]:
     actor.require(perms.VIEW)
-    visible_ids = Akte.objects.filter(_visible(actor)).values("pk")
+    visible_ids = Akte.objects.filter(visible_to(actor)).values("pk")
     return Document.objects.filter(vorgang__akte_id__in=visible_ids).select_related(
         "vorgang__akte", "checked_out_by__user"
     )

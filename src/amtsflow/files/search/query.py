@@ -59,7 +59,7 @@ def _permitted(actor: Actor) -> QuerySet[SearchEntry]:
     Entries and files share the tenant scope.
     """
     actor.require(perms.VIEW)
-    hidden_akten = Akte.objects.exclude(selectors._visible(actor)).values("pk")  # noqa: SLF001
+    hidden_akten = Akte.objects.exclude(selectors.visible_to(actor)).values("pk")
     return SearchEntry.objects.exclude(akte_id__in=hidden_akten).filter(is_test=False)
 
 
