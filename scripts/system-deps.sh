@@ -11,6 +11,7 @@ tesseract --list-langs 2>/dev/null | grep -qx deu || need+=(tesseract-ocr-deu)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # OCR tests render scans
 command -v node >/dev/null || need+=(nodejs)  # builds the BPMN modeller (scripts/build-frontend.sh)
 command -v npm >/dev/null || need+=(npm)
+command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)  # mailbox tests: a real IMAP server
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${need[*]}"
@@ -22,5 +23,6 @@ else
   echo "      Without gettext the UI stays English; without chromium the browser tests are skipped;"
   echo "      without tesseract-ocr(-deu) scans and images get no text (\"OCR is not available\") and OCR tests skip."
   echo "      without nodejs/npm the BPMN modeller is not built (models can still be imported as files)."
+  echo "      without dovecot-imapd the tests of the e-invoice mailbox (IMAP) are skipped."
 fi
 exit 0

@@ -4,6 +4,7 @@ The defaults are the embedded set-up (SQLite, local files, eager background task
 checkout runs without any server. Production differs only through the environment.
 """
 
+import json
 import secrets
 from pathlib import Path
 
@@ -245,6 +246,24 @@ AMTSFLOW_XRECHNUNG_RULES_DIR = env_path("AMTSFLOW_XRECHNUNG_RULES_DIR", DATA_DIR
 AMTSFLOW_EINVOICE_MAX_BYTES = env_int("AMTSFLOW_EINVOICE_MAX_BYTES", 20 * 1024 * 1024)
 AMTSFLOW_EINVOICE_MAX_DEPTH = env_int("AMTSFLOW_EINVOICE_MAX_DEPTH", 100)
 
+
+def _json_list(name: str) -> list:
+    raw = env_str(name).strip()
+    try:
+        value = json.loads(raw) if raw else []
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{name}: expected a JSON list, {exc}") from exc
+    if not isinstance(value, list):
+        raise ValueError(f"{name}: expected a JSON list")
+    return value
+
+
+# Mailboxes polled for incoming e-invoices, as a JSON list of objects with the fields of
+# amtsflow.einvoices.mailbox.MailboxConfig, e.g. [{"name": "rechnungen", "host": "imap.example.de",
+# "username": "rechnung@example.de", "password_env": "RECHNUNG_IMAP_PASSWORD", "tenant": "musterstadt"}]
+# ("password_env" names the variable holding the password). Empty: no mailbox is polled.
+AMTSFLOW_INVOICE_MAILBOXES = _json_list("AMTSFLOW_INVOICE_MAILBOXES")
+
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -305,6 +324,10 @@ SPECTACULAR_SETTINGS = {
         "InstanceStatusEnum": "amtsflow.processes.constants.InstanceStatus",
         "IncidentStateEnum": "amtsflow.processes.constants.IncidentState",
         "SearchKindEnum": ["akte", "vorgang", "document"],
+        "InvoiceStateEnum": "amtsflow.einvoices.models.InvoiceState",
+        "InvoiceValidityEnum": "amtsflow.einvoices.models.Validity",
+        "ReceiptStateEnum": "amtsflow.einvoices.models.ReceiptState",
+        "InvoiceChannelEnum": "amtsflow.einvoices.models.Channel",
     },
 }
 
@@ -332,5 +355,7 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
         # SpiffWorkflow logs every task state change at INFO; the event log keeps what matters.
         "spiff": {"level": "WARNING"},
+        # fpdf2 subsets fonts through fontTools, which logs every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include(("amtsflow.files.api.urls", "files-api"))),
     path("", include(("amtsflow.files.api.retention_urls", "files-retention-api"))),
     path("", include(("amtsflow.processes.api.urls", "processes-api"))),
+    path("", include(("amtsflow.einvoices.api.urls", "einvoices-api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("amtsflow.tenants.urls")),
     path("t/<slug:tenant_slug>/", include("amtsflow.files.urls")),
     path("t/<slug:tenant_slug>/", include("amtsflow.processes.urls")),
+    path("t/<slug:tenant_slug>/", include("amtsflow.einvoices.urls")),
     path("api/v1/", include(api_v1)),
     path("django-admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from amtsflow.processes.models import (
     Task,
     TaskCandidate,
 )
+from amtsflow.processes.services.separation import barred_task_ids
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.constants import Role
 from amtsflow.tenants.models import OrgUnit
@@ -58,6 +59,8 @@ def list_tasks(*, actor: Actor, include_test: bool = False, everything: bool = F
     tasks = Task.objects.select_related("instance__version__model", "assignee__user", "org_unit")
     if not (everything and actor.can(perms.OPERATE)) and actor.api_client is None:
         tasks = tasks.filter(_candidate_filter(actor))
+        if not everything:  # the inbox leaves out what four-eyes rules bar; opened directly, the task says why
+            tasks = tasks.exclude(pk__in=barred_task_ids(actor))
     return tasks if include_test else tasks.filter(is_test=False)
 
 

@@ -149,3 +149,11 @@ def get_api_client(*, actor: Actor, public_id: uuid.UUID | str) -> ApiClient:
 def count_active_members() -> int:
     """Active members of the active tenant (used by background probes)."""
     return Membership.objects.filter(is_active=True).count()
+
+
+def tenant_for_leitweg(leitweg_id: str) -> Tenant | None:
+    """The active tenant whose Leitweg-ID prefix (Grobadressierung) is the first part of `leitweg_id`."""
+    coarse = leitweg_id.strip().split("-", 1)[0]
+    if not coarse.isdigit():
+        return None
+    return Tenant.objects.filter(leitweg_prefix=coarse, is_active=True).first()

@@ -34,6 +34,8 @@ class UserTaskInfo:
     follow_up_date: str
     form_fields: list[FormField]
     documentation: str
+    # Separation of duties: element ids of user tasks whose completer may not complete this one.
+    not_completed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

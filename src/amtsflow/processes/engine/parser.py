@@ -200,12 +200,27 @@ def _user_tasks(
                 fields, form_problems = read_form(node)
                 problems += form_problems
                 user_tasks[node.get("id", "")] = user_task_info(node, lanes, fields)
+    problems += _check_separation(user_tasks)
     start_form: list[FormField] = []
     for start in selection.main.findall(bpmn("startEvent")):
         fields, form_problems = read_form(start)
         problems += form_problems
         start_form += fields
     return user_tasks, start_form, problems
+
+
+def _check_separation(user_tasks: dict[str, UserTaskInfo]) -> list[ModelProblem]:
+    """amtsflow:notCompletedBy must name other user tasks of the model."""
+    return [
+        ModelProblem(
+            info.element_id,
+            info.name,
+            _("amtsflow:notCompletedBy names %(task)s, which is no other user task of this model.") % {"task": other},
+        )
+        for info in user_tasks.values()
+        for other in info.not_completed_by
+        if other not in user_tasks or other == info.element_id
+    ]
 
 
 def _connector_tasks(specs: list[BpmnProcessSpec]) -> dict[str, ConnectorTaskInfo]:

@@ -5,13 +5,15 @@ import keyword
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .bpmn_xml import bpmn, camunda, extension, lane_of, text
+from .bpmn_xml import bpmn, camunda, camunda_properties, extension, lane_of, text
 from .model_info import FormField, UserTaskInfo
 from .problems import ModelProblem, problem_at
 
 _CAMUNDA_TYPES = {"string", "long", "boolean", "date", "enum"}
 _NUMBER_CONSTRAINTS = {"min", "max", "minlength", "maxlength"}
 _FLAG_CONSTRAINTS = {"required", "readonly"}
+# camunda:property of a user task: comma-separated ids of user tasks whose completer may not complete it.
+NOT_COMPLETED_BY_PROPERTY = "amtsflow:notCompletedBy"
 
 
 def read_form(element: etree._Element) -> tuple[list[FormField], list[ModelProblem]]:
@@ -74,6 +76,7 @@ def user_task_info(element: etree._Element, lanes: dict[str, str], fields: list[
         follow_up_date=(element.get(camunda("followUpDate")) or "").strip(),
         form_fields=fields,
         documentation=text(element.find(bpmn("documentation"))),
+        not_completed_by=tuple(_split(camunda_properties(element).get(NOT_COMPLETED_BY_PROPERTY))),
     )
 
 

@@ -78,6 +78,21 @@ def _assignee(info: UserTaskInfo, data: dict[str, Any], tenant_id: int) -> Membe
     return Membership.objects.filter(tenant_id=tenant_id, user__username=text, is_active=True).first()
 
 
+def _candidate_groups(info: UserTaskInfo, data: dict[str, Any]) -> list[str]:
+    """Entries written as `${expression}` (e.g. the unit an invoice belongs to) are evaluated; empty ones drop."""
+    groups = []
+    for entry in [*info.candidate_groups, *([info.lane] if info.lane else [])]:
+        if entry.startswith("${"):
+            try:
+                entry = str(evaluate(entry, data) or "").strip()
+            except ExpressionError as error:
+                logger.warning("candidate expression %r: %s", entry, error)
+                continue
+        if entry:
+            groups.append(entry)
+    return groups
+
+
 def create_task(instance: ProcessInstance, spiff_task: Any, info: UserTaskInfo, now: dt.datetime) -> Task:
     data = dict(spiff_task.data)
     task = Task.objects.create(
@@ -86,7 +101,7 @@ def create_task(instance: ProcessInstance, spiff_task: Any, info: UserTaskInfo, 
         spiff_task_id=spiff_task.id,
         element_id=info.element_id,
         name=info.name or info.element_id,
-        candidate_groups=list(info.candidate_groups) + ([info.lane] if info.lane else []),
+        candidate_groups=_candidate_groups(info, data),
         candidate_users=list(info.candidate_users),
         assignee=_assignee(info, data, instance.tenant_id),
         org_unit=instance.org_unit,

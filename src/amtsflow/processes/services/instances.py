@@ -218,11 +218,15 @@ def start_instance(
     return save_step(instance, workflow, parsed, log, resource=actor.label, new=True)
 
 
+# Actors of running processes and of event starts: what they raise must not start processes (no loops).
+PROCESS_ACTOR_PREFIXES = ("process:", "event:")
+
+
 def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
     """Start every deployed process configured for this event in the event's tenant. Events raised by a process
     itself never start processes, so a process filing a letter cannot start itself again."""
     actor = event.actor
-    if actor is None or getattr(actor, "is_system", False):
+    if actor is None or actor.system_name.startswith(PROCESS_ACTOR_PREFIXES):
         return []
     from amtsflow.tenants.context import tenant_scope  # noqa: PLC0415
 

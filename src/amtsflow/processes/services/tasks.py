@@ -23,6 +23,7 @@ from amtsflow.processes.services.instances import (
     record_on_case,
     run_step,
 )
+from amtsflow.processes.services.separation import require_other_person
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.models import Membership
 
@@ -66,6 +67,7 @@ def claim_task(*, actor: Actor, task: Task) -> Task:
     if actor.membership is None:
         raise Conflict(_("Only members can claim tasks."))
     _require_hands(actor, task)
+    require_other_person(actor, task)
     task.assignee = actor.membership
     task.save(update_fields=["assignee", "updated_at"])
     log_event(
@@ -143,6 +145,7 @@ def complete_task(
     actor.require(perms.WORK)
     task = _lock_open(task)
     _require_hands(actor, task)
+    require_other_person(actor, task)
     values = form_values(actor, form_fields(task), data or {}, files or {}, task.instance.case_id)
     now = timezone.now()
 

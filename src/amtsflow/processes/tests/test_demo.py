@@ -22,7 +22,7 @@ def test_demo_has_deployed_processes_with_tasks_in_the_clerks_inbox() -> None:
         user = User.objects.get(username="sachbearbeitung")
         clerk = Actor.for_membership(tenant_selectors.get_membership(tenant=tenant, user=user))
         models = {m.key: m.versions.count() for m in selectors.list_models(actor=clerk)}
-        assert models == {"antrag_pruefen": 1, "schadensmeldung": 1}
+        assert models == {"antrag_pruefen": 1, "schadensmeldung": 1, "rechnungseingang": 1}
         running = selectors.list_instances(actor=clerk).filter(status=InstanceStatus.RUNNING)
         assert running.count() == 4
         inbox = selectors.list_tasks(actor=clerk).filter(state=TaskState.OPEN)

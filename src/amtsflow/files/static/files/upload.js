@@ -1,4 +1,4 @@
-// Multi-file upload of a case: drag and drop, upload progress, result without reloading the page.
+// Multi-file upload (case documents, invoices): drag and drop, upload progress, result without reloading the page.
 // The form works without this script (plain multipart POST, result as messages after a redirect).
 (() => {
   "use strict";
@@ -66,7 +66,8 @@
   // Swap in the parts of the server's answer that carry an id present on the page.
   function applyResponse(html) {
     const answer = new DOMParser().parseFromString(html, "text/html");
-    for (const id of ["upload-result", "document-table"]) {
+    // The ids to swap are the form's `data-swap` (space-separated), by default the case page's.
+    for (const id of (form.dataset.swap || "upload-result document-table").split(" ")) {
       const fresh = answer.getElementById(id);
       const current = document.getElementById(id);
       if (fresh && current) current.replaceWith(document.adoptNode(fresh));
