@@ -131,7 +131,7 @@ def build_report(
                 etree.fromstring(run.svrl).find(f"{{{SVRL_NS}}}failed-assert") is not None for run in schematron
             )
             recommendation = ACCEPT if schema_valid and not failed else REJECT
-        varl = report.to_string().encode("utf-8")
+        varl = saxon.serialize(report)
     return ReportOutcome(recommendation, varl, tuple(_findings(varl, scenario, schematron)))
 
 
