@@ -32,8 +32,8 @@ _processor_pid = 0
 _xslt_compiler: saxonche.PyXslt30Processor | None = None
 # Compiled stylesheets by (path, modification time): installed releases never change in place.
 _compiled: dict[tuple[str, int], saxonche.PyXsltExecutable] = {}
-# Warm-path helpers, bound to the processor (cleared with the compiled stylesheets).
-_serializer: saxonche.PyXsltExecutable | None = None
+# The platform's own small stylesheets (serialising, reading results) by their text, compiled once.
+_internal: dict[str, saxonche.PyXsltExecutable] = {}
 # PyXdmNode.to_string() serialises with method xml, indent yes and no XML declaration, slowly for large
 # trees; the same node handed unchanged to Saxon's result serializer gives the same text (plus a final newline)
 # in about two thirds of the time.
@@ -125,11 +125,12 @@ def compile_all(paths: Iterable[Path]) -> float:
 
 def clear_compiled() -> None:
     """Forgets the compiled stylesheets and expressions (the processor stays: it cannot safely be recreated)."""
-    global _serializer, _idle
+    global _idle
     with _lock:
         _compiled.clear()
+        _internal.clear()
         _expressions.clear()
-        _serializer = _idle = None
+        _idle = None
 
 
 def parse(text: str) -> saxonche.PyXdmNode:
@@ -162,17 +163,22 @@ def transform(
 
 def serialize(node: saxonche.PyXdmNode) -> bytes:
     """The node as UTF-8 XML, the same text as `node.to_string()` (indented, no XML declaration)."""
-    global _serializer
+    return apply_internal(_SERIALIZER, node).removesuffix("\n").encode("utf-8")
+
+
+def apply_internal(stylesheet: str, node: saxonche.PyXdmNode) -> str:
+    """Applies one of the platform's own stylesheets (given as text, compiled once) to `node`; returns its output."""
     with lock():
         try:
-            if _serializer is None:
-                _serializer = _xslt_compiler.compile_stylesheet(stylesheet_text=_SERIALIZER)
-            text = _serializer.transform_to_string(xdm_node=node)
+            compiled = _internal.get(stylesheet)
+            if compiled is None:
+                compiled = _internal[stylesheet] = _xslt_compiler.compile_stylesheet(stylesheet_text=stylesheet)
+            text = compiled.transform_to_string(xdm_node=node)
         except saxonche.PySaxonApiError as exc:
-            raise SaxonError(f"cannot serialise the result: {_first_line(exc)}") from exc
+            raise SaxonError(f"cannot read the result: {_first_line(exc)}") from exc
     if text is None:
-        raise SaxonError("cannot serialise the result")
-    return text.removesuffix("\n").encode("utf-8")
+        raise SaxonError("cannot read the result")
+    return text
 
 
 def is_true(node: saxonche.PyXdmNode, expression: str, namespaces: Mapping[str, str]) -> bool:
