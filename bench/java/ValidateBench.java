@@ -350,6 +350,10 @@ public final class ValidateBench {
         return rejected;
     }
 
+    static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -378,9 +382,11 @@ public final class ValidateBench {
         for (String command; (command = commands.readLine()) != null; ) {
             switch (command) {
                 case "warm":
+                    // With the JIT's compile time in the round: the parent warms up until the JIT is idle.
                     long begun = System.nanoTime();
+                    long compiling = jitMillis();
                     bench.round(times);
-                    System.out.println("done " + (System.nanoTime() - begun));
+                    System.out.println("done " + (System.nanoTime() - begun) + " " + (jitMillis() - compiling));
                     break;
                 case "round":
                     if (!measuring) {
