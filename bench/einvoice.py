@@ -9,7 +9,8 @@ The 86 valid invoices of KoSIT's XRechnung test suite (business-cases and techni
    XML Schema with javax.xml.validation, the two Schematron XSLTs, the createReportInput document, the report
    XSLT and acceptMatch — on the same files: the installed release's XSLTs, schemas and scenarios and the
    invoices, handed over in a manifest this script writes. Both sides do the whole validation, and the ratio
-   compares that (the Python side also does its hardened pre-parse and extracts the findings).
+   compares that (the Python side also does its hardened pre-parse and extracts the findings). As a check
+   that both did the same validation, each counts its reports' messages; the run fails when they differ.
 
 The rules are installed from the shared zips into a temp dir for every run (nothing else is touched). Both
 sides run in child processes:
@@ -178,7 +179,7 @@ def python_commands(invoices: list[tuple[str, bytes]], *, profile: bool) -> None
                 validate_xml(content, filename=name)
             out(f"done {(time.perf_counter() - begun) * 1e9:.0f}")
         elif command.strip() == "round":
-            times, rejected = [], []
+            times, rejected, messages = [], [], 0
             started, cpu_started = time.perf_counter(), time.process_time()
             for name, content in invoices:
                 begun = time.perf_counter()
@@ -188,11 +189,13 @@ def python_commands(invoices: list[tuple[str, bytes]], *, profile: bool) -> None
                 if profiler is not None:
                     profiler.disable()
                 times.append(time.perf_counter() - begun)
+                messages += len(report.findings)
                 if report.recommendation != "accept":
                     rejected.append(f"{name}: {report.recommendation} {report.error}")
             total = time.perf_counter() - started
             rounds += 1
             out(f"cpu {(time.process_time() - cpu_started) * 1e9:.0f}")  # all threads of the process, as in Java
+            out(f"messages {messages}")
             out(
                 "".join(f"note {note}\n" for note in rejected[:3])
                 + f"round {total * 1e9:.0f} {len(rejected)} "
@@ -232,6 +235,7 @@ class Side:
     first: list[float] = field(default_factory=list)  # of that: the first validation (the rest: start-up)
     rounds: list[float] = field(default_factory=list)  # seconds per measured round
     cpu: list[float] = field(default_factory=list)  # CPU seconds of the process per measured round
+    messages: list[int] = field(default_factory=list)  # the reports' messages (findings) per measured round
     times: list[float] = field(default_factory=list)  # seconds per invoice, all measured rounds
     rejected: int = 0
     notes: list[str] = field(default_factory=list)
@@ -290,6 +294,8 @@ class Child:
                     self.side.notes.append(f"first invoice: {recommendation}")
             elif key == "engine":
                 self.side.engine = value
+            elif key == "messages":
+                self.side.messages.append(int(value))
             elif key == "cpu":
                 self.side.cpu.append(int(value) / 1e9)
             elif key == "note":
@@ -504,6 +510,8 @@ def main() -> None:
     else:
         out(f"ratio python/java: {python.rate / reference.rate:.2f}  (warm invoices/s, the whole validation each)")
         out(f"  by CPU time: {python.cpu_rate / reference.cpu_rate:.2f}  (invoices per CPU second)")
+        same = "the same" if set(python.messages) == set(reference.messages) else "DIFFERENT"
+        out(f"  report messages per round: python {max(python.messages)}, java {max(reference.messages)} ({same})")
         core = ("xsd", "schematron-1", "schematron-2")
         python_core, java_core = (sum(side.step_ms(s) for s in core) for side in (python, reference))
         out(
@@ -518,6 +526,8 @@ def main() -> None:
     out(f"run took {time.perf_counter() - began:.0f} s")
     if python.rejected or python.notes or reference.rejected or reference.notes:
         sys.exit(1)
+    if java and set(python.messages) != set(reference.messages):
+        sys.exit("the two sides' reports differ in their messages: not the same validation")
 
 
 if __name__ == "__main__":

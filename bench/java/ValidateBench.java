@@ -108,6 +108,9 @@ public final class ValidateBench {
     final List<Scenario> scenarios = new ArrayList<>();
     final List<Invoice> invoices = new ArrayList<>();
     final long[] stepNanos = new long[STEPS.length];
+    // The report's messages, counted as the Python side turns them into findings: both sides must agree.
+    XPathExecutable messageCount;
+    long messages;
     final String engine = "Saxon-HE " + processor.getSaxonProductVersion() + " (Java " + System.getProperty("java.version") + ")";
 
     ValidateBench() {
@@ -333,6 +336,12 @@ public final class ValidateBench {
             accepted = valid && svrl.stream().noneMatch(text -> text.contains("failed-assert"));
         }
         String varl = serialize(report);
+        if (messageCount == null) {
+            messageCount = processor.newXPathCompiler().compile("count(//*:validationStepResult/*:message)");
+        }
+        XPathSelector counter = messageCount.load();
+        counter.setContextItem(report);
+        messages += ((net.sf.saxon.s9api.XdmAtomicValue) counter.evaluateSingle()).getLongValue();
         stepNanos[5] += System.nanoTime() - t4;
         return accepted && !varl.isEmpty();
     }
@@ -395,7 +404,9 @@ public final class ValidateBench {
                     }
                     long started = System.nanoTime();
                     long cpuStarted = processCpuNanos();
+                    bench.messages = 0;
                     int rejected = bench.round(times);
+                    System.out.println("messages " + bench.messages);
                     // CPU time of the whole JVM (JIT and GC threads included): less disturbed by a busy machine.
                     System.out.println("cpu " + (processCpuNanos() - cpuStarted));
                     StringBuilder line = new StringBuilder("round ").append(System.nanoTime() - started)
