@@ -15,12 +15,14 @@ each other by relative file name).
 """
 
 import os
+import re
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import saxonche
 
@@ -30,6 +32,26 @@ _processor_pid = 0
 _xslt_compiler: saxonche.PyXslt30Processor | None = None
 # Compiled stylesheets by (path, modification time): installed releases never change in place.
 _compiled: dict[tuple[str, int], saxonche.PyXsltExecutable] = {}
+# The platform's own small stylesheets (serialising, reading results) by their text, compiled once.
+_internal: dict[str, saxonche.PyXsltExecutable] = {}
+# PyXdmNode.to_string() serialises with method xml, indent yes and no XML declaration, slowly for large
+# trees; the same node handed unchanged to Saxon's result serializer gives the same text (plus a final newline)
+# in about two thirds of the time.
+_SERIALIZER = (
+    '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+    '<xsl:output method="xml" indent="yes" omit-xml-declaration="yes"/>'
+    '<xsl:template match="/"><xsl:sequence select="."/></xsl:template>'
+    "</xsl:stylesheet>"
+)
+# SaxonC's XPath processor compiles an expression anew on every evaluation. The boolean expressions used again
+# and again (scenario matches, acceptMatch) are compiled once instead, each as the only template of a small
+# stylesheet, keyed by (expression, namespaces); None: evaluated by the XPath processor every time.
+_expressions: dict[tuple[str, tuple[tuple[str, str], ...]], saxonche.PyXsltExecutable | None] = {}
+_EXPRESSION_CACHE_SIZE = 256
+_idle: saxonche.PyXdmNode | None = None  # context between evaluations (no invoice kept alive) and for the check
+# The prefixes SaxonC's XPath processor declares without being told; a stylesheet must declare them itself.
+_PREDECLARED = {"xs": "http://www.w3.org/2001/XMLSchema", "saxon": "http://saxon.sf.net/"}
+_NCNAME = re.compile(r"[A-Za-z_][\w.-]*")
 
 _PARSER_FEATURE = "http://saxon.sf.net/feature/parserFeature?uri="
 _SECURITY_PROPERTIES = {
@@ -102,9 +124,13 @@ def compile_all(paths: Iterable[Path]) -> float:
 
 
 def clear_compiled() -> None:
-    """Forgets the compiled stylesheets (the processor stays: it cannot safely be recreated)."""
+    """Forgets the compiled stylesheets and expressions (the processor stays: it cannot safely be recreated)."""
+    global _idle
     with _lock:
         _compiled.clear()
+        _internal.clear()
+        _expressions.clear()
+        _idle = None
 
 
 def parse(text: str) -> saxonche.PyXdmNode:
@@ -135,17 +161,102 @@ def transform(
         return result.head
 
 
+def serialize(node: saxonche.PyXdmNode) -> bytes:
+    """The node as UTF-8 XML, the same text as `node.to_string()` (indented, no XML declaration)."""
+    return apply_internal(_SERIALIZER, node).removesuffix("\n").encode("utf-8")
+
+
+def apply_internal(stylesheet: str, node: saxonche.PyXdmNode) -> str:
+    """Applies one of the platform's own stylesheets (given as text, compiled once) to `node`; returns its output."""
+    with lock():
+        try:
+            compiled = _internal.get(stylesheet)
+            if compiled is None:
+                compiled = _internal[stylesheet] = _xslt_compiler.compile_stylesheet(stylesheet_text=stylesheet)
+            text = compiled.transform_to_string(xdm_node=node)
+        except saxonche.PySaxonApiError as exc:
+            raise SaxonError(f"cannot read the result: {_first_line(exc)}") from exc
+    if text is None:
+        raise SaxonError("cannot read the result")
+    return text
+
+
 def is_true(node: saxonche.PyXdmNode, expression: str, namespaces: Mapping[str, str]) -> bool:
     """The effective boolean value of an XPath 3.1 expression with `node` as context."""
     with lock() as processor:
-        xpath = processor.new_xpath_processor()
-        for prefix, uri in namespaces.items():
-            xpath.declare_namespace(prefix, uri)
-        try:
-            xpath.set_context(xdm_item=node)
-            return bool(xpath.effective_boolean_value(expression))
-        except saxonche.PySaxonApiError as exc:
-            raise SaxonError(f"cannot evaluate {expression!r}: {_first_line(exc)}") from exc
+        compiled = _expression(processor, expression, namespaces)
+        if compiled is not None:
+            try:
+                compiled.set_global_context_item(xdm_item=node)
+                result = compiled.call_template_returning_value("is-true")
+                if result is not None and result.size == 1 and result.head.is_atomic:
+                    return result.head.get_atomic_value().boolean_value
+            except saxonche.PySaxonApiError:
+                pass  # evaluated once more below: the XPath processor's answer or error is the one that counts
+            finally:
+                compiled.set_global_context_item(xdm_item=_idle)
+        return _evaluate(processor, node, expression, namespaces)
+
+
+def compile_expressions(expressions: Iterable[tuple[str, Mapping[str, str]]]) -> None:
+    """Compiles boolean expressions (expression, namespaces) for `is_true` ahead of their first use."""
+    with lock() as processor:
+        for expression, namespaces in expressions:
+            _expression(processor, expression, namespaces)
+
+
+def _expression(
+    processor: saxonche.PySaxonProcessor, expression: str, namespaces: Mapping[str, str]
+) -> saxonche.PyXsltExecutable | None:
+    global _idle
+    if _idle is None:
+        _idle = processor.parse_xml(xml_text="<idle/>")
+    key = (expression, tuple(namespaces.items()))
+    if key not in _expressions:
+        if len(_expressions) >= _EXPRESSION_CACHE_SIZE:
+            _expressions.clear()
+        _expressions[key] = _compile_expression(processor, expression, namespaces)
+    return _expressions[key]
+
+
+def _compile_expression(
+    processor: saxonche.PySaxonProcessor, expression: str, namespaces: Mapping[str, str]
+) -> saxonche.PyXsltExecutable | None:
+    """The expression as a compiled stylesheet, or None when only the XPath processor may evaluate it.
+
+    The stylesheet has nothing in scope but the expression's namespaces (its own elements use the default
+    namespace, which XPath in XSLT ignores), so a valid XPath expression means the same there. One that the
+    XPath processor rejects (say, one using XSLT-only functions such as current()) stays with the XPath processor.
+    """
+    if not all(isinstance(prefix, str) and _NCNAME.fullmatch(prefix) for prefix in namespaces):
+        return None
+    declarations = "".join(f" xmlns:{p}={quoteattr(uri)}" for p, uri in {**_PREDECLARED, **namespaces}.items())
+    stylesheet = (
+        f'<stylesheet version="3.0" xmlns="http://www.w3.org/1999/XSL/Transform"{declarations}>'
+        f'<template name="is-true"><sequence select={quoteattr(f"boolean(({expression}))")}/></template>'
+        "</stylesheet>"
+    )
+    try:
+        _evaluate(processor, _idle, expression, namespaces)  # a static error (or any error) keeps it here
+        compiled = _xslt_compiler.compile_stylesheet(stylesheet_text=stylesheet)
+    except (SaxonError, saxonche.PySaxonApiError):
+        return None
+    if compiled is not None:
+        compiled.set_result_as_raw_value(True)
+    return compiled
+
+
+def _evaluate(
+    processor: saxonche.PySaxonProcessor, node: saxonche.PyXdmNode, expression: str, namespaces: Mapping[str, str]
+) -> bool:
+    xpath = processor.new_xpath_processor()
+    for prefix, uri in namespaces.items():
+        xpath.declare_namespace(prefix, uri)
+    try:
+        xpath.set_context(xdm_item=node)
+        return bool(xpath.effective_boolean_value(expression))
+    except saxonche.PySaxonApiError as exc:
+        raise SaxonError(f"cannot evaluate {expression!r}: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: Exception) -> str:

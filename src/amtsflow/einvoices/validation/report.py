@@ -13,6 +13,7 @@ rules in the hands of the rule release.
 
 import base64
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,6 +32,17 @@ FRAMEWORK_VERSION = "1.0.2"  # the createReportInput version KoSIT validator 1.6
 _IN = f"{{{IN_NS}}}"
 _S = f"{{{SCENARIOS_NS}}}"
 _SVRL_MESSAGES = etree.XPath("svrl:failed-assert | svrl:successful-report", namespaces={"svrl": SVRL_NS})
+# The report's messages as JSON, read from Saxon's tree: parsing the serialised report (mostly the invoice's
+# HTML view) again with lxml would cost twenty times more. A missing attribute is null.
+_MESSAGES = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:rep="{REP_NS}">
+<xsl:output method="text"/>
+<xsl:template match="/"><xsl:sequence select="serialize(array {{
+  for $m in //rep:validationStepResult/rep:message return [
+    $m/../@id/string(), $m/@id/string(), $m/@code/string(), $m/@level/string(), $m/@xpathLocation/string(),
+    $m/@lineNumber/string(), $m/@columnNumber/string(), string($m)
+  ]
+}}, map {{ 'method': 'json' }})"/></xsl:template>
+</xsl:stylesheet>"""
 _STEP_RULES = {"val-xml": "XML-WELLFORMEDNESS", "val-xsd": "XML-SCHEMA"}
 
 
@@ -131,40 +143,42 @@ def build_report(
                 etree.fromstring(run.svrl).find(f"{{{SVRL_NS}}}failed-assert") is not None for run in schematron
             )
             recommendation = ACCEPT if schema_valid and not failed else REJECT
-        varl = report.to_string().encode("utf-8")
-    return ReportOutcome(recommendation, varl, tuple(_findings(varl, scenario, schematron)))
+        varl = saxon.serialize(report)
+        messages = json.loads(saxon.apply_internal(_MESSAGES, report))
+    return ReportOutcome(recommendation, varl, tuple(_findings(messages, scenario, schematron)))
 
 
-def _location(message: etree._Element) -> str:
-    if message.get("xpathLocation"):
-        return message.get("xpathLocation", "")
-    line, column = message.get("lineNumber"), message.get("columnNumber")
+def _location(xpath: str | None, line: str | None, column: str | None) -> str:
+    if xpath:
+        return xpath
     if line:
         return f"line {line}, column {column}" if column else f"line {line}"
     return ""
 
 
-def _findings(varl: bytes, scenario: Scenario | None, schematron: list[SchematronRun]) -> list[Finding]:
+def _findings(
+    messages: list[list[str | None]], scenario: Scenario | None, schematron: list[SchematronRun]
+) -> list[Finding]:
     """The report's messages, with the severity after custom levels and the assertion's test from the SVRL."""
-    report = etree.fromstring(varl)
-    svrl_messages = [_SVRL_MESSAGES(etree.fromstring(run.svrl)) for run in schematron]
+    svrl_messages: dict[int, list[etree._Element]] = {}  # an SVRL is only read when a message points into it
     findings = []
-    for message in report.iterfind(f".//{{{REP_NS}}}validationStepResult/{{{REP_NS}}}message"):
-        step = message.getparent().get("id", "")
-        code, level = message.get("code", ""), message.get("level", "error")
+    for step, message_id, code, level, xpath, line, column, text in messages:
+        step, code, level = step or "", code or "", "error" if level is None else level
         test = ""
         # Message ids are val-sch.<run>.<n>: the n-th failed-assert or successful-report of that run's SVRL.
-        parts = message.get("id", "").split(".")
+        parts = (message_id or "").split(".")
         if step.startswith("val-sch.") and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
             run, index = int(parts[1]) - 1, int(parts[2]) - 1
-            if run < len(svrl_messages) and index < len(svrl_messages[run]):
+            if 0 <= run < len(schematron) and run not in svrl_messages:
+                svrl_messages[run] = _SVRL_MESSAGES(etree.fromstring(schematron[run].svrl))
+            if 0 <= index < len(svrl_messages.get(run, ())):
                 test = svrl_messages[run][index].get("test", "")
         findings.append(
             Finding(
                 rule=_STEP_RULES.get(step, code) if code in ("", "generic-error") else code,
                 severity=scenario.level_for(code, level) if scenario else level,
-                message=" ".join("".join(message.itertext()).split()),
-                location=_location(message),
+                message=" ".join(text.split()),
+                location=_location(xpath, line, column),
                 step=step,
                 level=level,
                 test=test,

@@ -118,7 +118,7 @@ def _validate(content: bytes, filename: str, releases: Sequence[RuleRelease]) ->
         with saxon.lock():
             for resource in scenario.schematrons:
                 svrl = saxon.transform(resource.path, node)
-                runs.append(SchematronRun(resource, svrl.to_string().encode("utf-8")))
+                runs.append(SchematronRun(resource, saxon.serialize(svrl)))
     schema_result = (scenario.schema, issues) if scenario.schema else None
     outcome = build_report(
         report_xsl=scenario.report or release.config.fallback_report,
@@ -188,14 +188,20 @@ def schematron_report(content: bytes, stylesheet: Path) -> bytes:
         content, max_bytes=settings.AMTSFLOW_EINVOICE_MAX_BYTES, max_depth=settings.AMTSFLOW_EINVOICE_MAX_DEPTH
     )
     with saxon.lock():
-        return saxon.transform(stylesheet, saxon.parse(document.text)).to_string().encode("utf-8")
+        return saxon.serialize(saxon.transform(stylesheet, saxon.parse(document.text)))
 
 
 def warm_up(releases: Sequence[RuleRelease] | None = None) -> float:
-    """Compiles every rule stylesheet and loads every schema of the releases (the cold start); returns seconds."""
+    """Compiles the releases' stylesheets and expressions, loads their schemas (the cold start); returns seconds."""
     started = time.perf_counter()
     for release in _releases(None, releases):
         saxon.compile_all(release.stylesheets())
+        saxon.compile_expressions(
+            (expression, scenario.namespaces)
+            for scenario in release.scenarios
+            for expression in (scenario.match, scenario.accept_match)
+            if expression
+        )
         for path in release.schemas():
             load_schema(path, release.installed.path)
     return time.perf_counter() - started

@@ -75,7 +75,7 @@ def schema_issues(root: etree._Element, path: Path, release_dir: Path, source: b
     with lock:
         schema.validate(root)
         log = list(schema.error_log)
-    lines = source.split(b"\n") if source else []
+    lines = source.split(b"\n") if source and log else []  # only needed to place messages
     return [
         XmlIssue(
             message=entry.message,
