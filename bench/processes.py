@@ -195,10 +195,10 @@ def measure(instances: int, *, profile: bool) -> None:
     connector_run = automation.run_connectors
     connector_spent = [0.0, 0]  # seconds, statements
 
-    def timed_connectors(instance: ProcessInstance) -> int:
+    def timed_connectors(instance: ProcessInstance, **options: object) -> int:
         started, before = time.perf_counter(), statements[0]
         try:
-            return connector_run(instance)
+            return connector_run(instance, **options)
         finally:
             connector_spent[0] += time.perf_counter() - started
             connector_spent[1] += statements[0] - before

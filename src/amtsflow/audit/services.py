@@ -110,12 +110,16 @@ def _lock_head(tenant: Tenant) -> AuditHead:
     SQLite has no row locks; it lets one writer at a time commit, and the unique (tenant, sequence)
     constraint refuses what a stale writer would insert.
     """
-    head = AuditHead.objects.select_for_update().filter(tenant=tenant).first()
-    if head is None:
-        # First entry of the tenant: create the head once; a concurrent creator makes this a no-op
-        # (ON CONFLICT DO NOTHING waits for the other transaction), and the locked read sees its row.
-        AuditHead.objects.bulk_create(
-            [AuditHead(tenant=tenant, last_sequence=0, last_hash=GENESIS_HASH)], ignore_conflicts=True
-        )
-        head = AuditHead.objects.select_for_update().get(tenant=tenant)
-    return head
+    # One row per tenant (a one-to-one key): a plain locked get, without the ordering `.first()` would add on
+    # every append.
+    locked = AuditHead.objects.select_for_update()
+    try:
+        return locked.get(tenant_id=tenant.pk)
+    except AuditHead.DoesNotExist:
+        pass
+    # First entry of the tenant: create the head once; a concurrent creator makes this a no-op
+    # (ON CONFLICT DO NOTHING waits for the other transaction), and the locked read sees its row.
+    AuditHead.objects.bulk_create(
+        [AuditHead(tenant=tenant, last_sequence=0, last_hash=GENESIS_HASH)], ignore_conflicts=True
+    )
+    return locked.get(tenant_id=tenant.pk)

@@ -9,8 +9,9 @@ def run_connectors(self, *, tenant_id: int, instance_id: str) -> int:  # noqa: A
     from amtsflow.processes.models import ProcessInstance
     from amtsflow.processes.services import automation
 
-    instance = ProcessInstance.objects.filter(public_id=instance_id).first()
-    return automation.run_connectors(instance) if instance is not None else 0
+    # Read with what every connector step needs, in the task's tenant scope.
+    instance = ProcessInstance.objects.select_related("tenant", "version__model").filter(public_id=instance_id).first()
+    return automation.run_connectors(instance, fresh=True) if instance is not None else 0
 
 
 @shared_task

@@ -5,7 +5,7 @@ import heapq
 import re
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -64,8 +64,8 @@ def _vorgang_reference(vorgang: Vorgang) -> str:
     return f"{vorgang.akte.aktenzeichen}-{vorgang.number}"
 
 
-def _vorgang_entry(vorgang: Vorgang) -> SearchEntry:
-    parties = list(vorgang.parties.all())
+def _vorgang_entry(vorgang: Vorgang, *, new: bool = False) -> SearchEntry:
+    parties = [] if new else list(vorgang.parties.all())  # a case created just now has none yet
     names = " ".join(party.name for party in parties)
     party_lines = [" ".join(filter(None, [party.name, party.role, party.address, party.email])) for party in parties]
     reference = _vorgang_reference(vorgang)
@@ -139,12 +139,13 @@ def _finish(entry: SearchEntry, obj: Model) -> SearchEntry:
     return entry
 
 
-def build_entry(obj: Model) -> SearchEntry:
-    """The entry for an Akte, Vorgang or Document, not yet saved."""
+def build_entry(obj: Model, *, new: bool = False) -> SearchEntry:
+    """The entry for an Akte, Vorgang or Document, not yet saved. `new`: the object was created in the current
+    transaction (a case has no parties then)."""
     kind = _kind_of(obj)
     if kind == SearchKind.DOCUMENT:
         return _finish(_document_entry(obj, _latest_version(obj)), obj)
-    return _finish(_akte_entry(obj) if kind == SearchKind.AKTE else _vorgang_entry(obj), obj)
+    return _finish(_akte_entry(obj) if kind == SearchKind.AKTE else _vorgang_entry(obj, new=new), obj)
 
 
 def build_entries(objects: Iterable[Model]) -> list[SearchEntry]:
@@ -159,11 +160,12 @@ def build_entries(objects: Iterable[Model]) -> list[SearchEntry]:
     ]
 
 
+# The written columns, by attribute name: the foreign keys as their ids, so copying them reads no related row.
 _FIELDS = [
-    "akte",
-    "vorgang",
-    "document",
-    "plan_entry",
+    "akte_id",
+    "vorgang_id",
+    "document_id",
+    "plan_entry_id",
     "title",
     "reference",
     "keywords",
@@ -176,20 +178,32 @@ _FIELDS = [
 ]
 
 
-@transaction.atomic
-def index_object(obj: Model) -> SearchEntry:
-    """Create or update the entry of an Akte, Vorgang or Document (runs in the caller's transaction)."""
-    entry = build_entry(obj)
-    saved, _created = SearchEntry.objects.update_or_create(
-        tenant_id=entry.tenant_id,
-        kind=entry.kind,
-        object_id=entry.object_id,
-        defaults={name: getattr(entry, name) for name in _FIELDS},
-    )
-    if isinstance(obj, Vorgang):
+def _update(entry: SearchEntry) -> bool:
+    """Overwrite the stored entry of the same object; False when there is none."""
+    stored = SearchEntry.objects.filter(tenant_id=entry.tenant_id, kind=entry.kind, object_id=entry.object_id)
+    return stored.update(updated_at=timezone.now(), **{name: getattr(entry, name) for name in _FIELDS}) > 0
+
+
+@transaction.atomic(savepoint=False)
+def index_object(obj: Model, *, new: bool = False) -> None:
+    """Create or update the entry of an Akte, Vorgang or Document (runs in the caller's transaction).
+
+    `new`: the object was created in this transaction, so nobody can have indexed it yet (its public id is new
+    and its row not yet visible to others): the entry is inserted without looking for one, and a new case has no
+    documents to keep in step. Otherwise one UPDATE; only an object without an entry yet takes an INSERT.
+    """
+    entry = build_entry(obj, new=new)
+    if new:
+        entry.save(force_insert=True)
+    elif not _update(entry):
+        try:
+            with transaction.atomic():  # a concurrent first indexing of the same object may win the insert
+                entry.save(force_insert=True)
+        except IntegrityError:
+            _update(entry)
+    if isinstance(obj, Vorgang) and not new:
         # Documents show their case's status and test flag; keep them in step without re-reading their text.
         SearchEntry.objects.filter(vorgang=obj, kind=SearchKind.DOCUMENT).update(status=obj.status, is_test=obj.is_test)
-    return saved
 
 
 def remove_object(obj: Model) -> None:

@@ -81,7 +81,7 @@ def create_akte(
         members.add(actor.membership)  # the creator must not lock themselves out
     akte.permitted_members.set(members)
     record(actor, "akte.created", akte, aktenzeichen=akte.aktenzeichen, confidentiality=confidentiality)
-    reindex(akte)
+    reindex(akte, new=True)
     return akte
 
 
@@ -173,23 +173,31 @@ def create_vorgang(
 ) -> Vorgang:
     actor.require(perms.EDIT)
     akte = Akte.objects.select_for_update().get(pk=akte.pk)  # serialises case numbers within the file
-    _require_open(akte)
-    number = (akte.vorgaenge.aggregate(last=Max("number"))["last"] or 0) + 1
-    vorgang = Vorgang(
-        tenant=actor.tenant,
-        akte=akte,
-        number=number,
-        subject=subject.strip(),
+    return _add_vorgang(
+        actor,
+        akte,
+        subject=subject,
         description=description,
         due_date=due_date,
-        org_unit=org_unit or akte.org_unit,
+        org_unit=org_unit,
         responsible=responsible,
         is_test=is_test,
     )
-    full_clean(vorgang, exclude=["tenant"])
+
+
+def _add_vorgang(actor: Actor, akte: Akte, *, org_unit: OrgUnit | None, **values: Any) -> Vorgang:
+    """A new case in `akte`, which the caller has locked in its transaction."""
+    _require_open(akte)
+    number = (akte.vorgaenge.aggregate(last=Max("number"))["last"] or 0) + 1
+    vorgang = Vorgang(tenant=actor.tenant, akte=akte, number=number, org_unit=org_unit or akte.org_unit, **values)
+    vorgang.subject = vorgang.subject.strip()
+    # What this service sets itself is not validated again: the file exists and is locked, the number is the next
+    # one under that lock, the public ID is new (the database's constraints stay the backstop). That spares three
+    # queries; the caller's values are checked as before.
+    full_clean(vorgang, exclude=["tenant", "akte", "number", "public_id"])
     vorgang.save()
     record(actor, "vorgang.created", vorgang)
-    reindex(vorgang)
+    reindex(vorgang, new=True)
     return vorgang
 
 
@@ -204,8 +212,10 @@ def update_vorgang(*, actor: Actor, vorgang: Vorgang, **values: Any) -> Vorgang:
     vorgang = Vorgang.objects.select_for_update().select_related("akte").get(pk=vorgang.pk)
     _require_open(vorgang.akte)
     changes = changed_fields(vorgang, values)
-    full_clean(vorgang, exclude=["tenant"])
-    vorgang.save()
+    # Only the changed fields are validated (and written): the others were validated when they were stored, and
+    # re-checking the case's file and number would cost three queries for values this service cannot change.
+    full_clean(vorgang, exclude=[field.name for field in Vorgang._meta.concrete_fields if field.name not in changes])
+    vorgang.save(update_fields=[*changes, "updated_at"])
     if changes:
         record(actor, "vorgang.changed", vorgang, changes=changes)
         reindex(vorgang)
@@ -233,7 +243,7 @@ def remove_party(*, actor: Actor, party: Party) -> None:
     reindex(party.vorgang)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a process start, its failure fails the start: no savepoint needed
 def open_process_case(
     *,
     actor: Actor,
@@ -254,11 +264,23 @@ def open_process_case(
         )
     year = timezone.localdate().year
     title = f"{file_title} {year}" + (" (Test)" if is_test else "")
+    # Locked as it is read (it serialises case numbers within the file); a file created here is this
+    # transaction's own until it commits.
     akte = (
-        Akte.objects.filter(plan_entry=plan_entry, year=year, title=title, state=AkteState.OPEN)
+        Akte.objects.select_for_update()
+        .filter(plan_entry=plan_entry, year=year, title=title, state=AkteState.OPEN)
         .order_by("sequence")
         .first()
     )
     if akte is None:
         akte = create_akte(actor=actor, plan_entry=plan_entry, title=title, org_unit=org_unit, year=year)
-    return create_vorgang(actor=actor, akte=akte, subject=subject, org_unit=org_unit, is_test=is_test)
+    return _add_vorgang(
+        actor,
+        akte,
+        subject=subject,
+        description="",
+        due_date=None,
+        org_unit=org_unit,
+        responsible=None,
+        is_test=is_test,
+    )

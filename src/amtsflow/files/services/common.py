@@ -24,8 +24,9 @@ def record(actor: Actor | None, action: str, obj: models.Model, **details: Any) 
     audit.record(actor=actor, action=action, obj=obj, details=details or None)
 
 
-def reindex(obj: models.Model) -> None:
-    """Bring the search index entry of a file, case or document up to date (same transaction)."""
+def reindex(obj: models.Model, *, new: bool = False) -> None:
+    """Bring the search index entry of a file, case or document up to date (same transaction). `new`: the object
+    was created in this transaction (see `search.index_object`)."""
     from amtsflow.files import search  # search depends on models only; imported late to keep start-up light
 
-    search.index_object(obj)
+    search.index_object(obj, new=new)

@@ -69,8 +69,9 @@ def _call_once(instance: ProcessInstance, spiff_task: Any) -> dict[str, Any]:
 
 def _complete_connector_task(
     instance: ProcessInstance, task_id: Any, result: dict[str, Any], loaded: tuple[int, Any] | None = None
-) -> None:
-    """Phase 2: map the outputs into process variables, complete the task, advance. `loaded`: see `run_step`."""
+) -> ProcessInstance:
+    """Phase 2: map the outputs into process variables, complete the task, advance. `loaded`: see `run_step`.
+    Returns the instance as this step wrote it."""
 
     def complete(workflow: Any, log: runtime.StepLog) -> None:
         spiff_task = runtime.find_task(workflow, task_id)
@@ -83,10 +84,11 @@ def _complete_connector_task(
         log.note(spiff_task)
 
     with transaction.atomic():
-        run_step(instance, complete, resource="system:connector", loaded=loaded)
+        instance = run_step(instance, complete, resource="system:connector", loaded=loaded)
         Incident.objects.filter(instance=instance, spiff_task_id=task_id, state=IncidentState.OPEN).update(
             state=IncidentState.RESOLVED, resolved_at=timezone.now(), next_retry_at=None
         )
+    return instance
 
 
 def _record_failure(instance: ProcessInstance, spiff_task: Any, error: str) -> Incident:
@@ -116,13 +118,18 @@ def _record_failure(instance: ProcessInstance, spiff_task: Any, error: str) -> I
     return incident
 
 
-def run_connectors(instance: ProcessInstance) -> int:
-    """Run the connector tasks that are ready, one engine step each, until none is left or one fails."""
+def run_connectors(instance: ProcessInstance, *, fresh: bool = False) -> int:
+    """Run the connector tasks that are ready, one engine step each, until none is left or one fails. `fresh`: the
+    instance was just read, with its tenant, version and model, so it is not read again before the first step."""
     steps = 0
     # Tenant, version and model come along: every step needs them (engine actor, event log, audit).
     current = ProcessInstance._base_manager.select_related("tenant", "version__model")
     while steps < MAX_STEPS_PER_RUN:
-        instance.refresh_from_db(from_queryset=current)
+        if not fresh:
+            instance.refresh_from_db(from_queryset=current)
+        # After a step of ours the instance is as that step committed it: what a re-read right after our commit
+        # would give. Whoever moved it on since then makes the next step a Conflict (revision), looked at again.
+        fresh = False
         if instance.status != InstanceStatus.RUNNING:
             break
         workflow = runtime.load(instance.state)
@@ -135,7 +142,8 @@ def run_connectors(instance: ProcessInstance) -> int:
             break  # waits for its back-off or for an operator
         try:
             result = _call_once(instance, spiff_task)  # reads the workflow, never changes it
-            _complete_connector_task(instance, spiff_task.id, result, loaded=(instance.revision, workflow))
+            instance = _complete_connector_task(instance, spiff_task.id, result, loaded=(instance.revision, workflow))
+            fresh = True
         except (ConnectorError, ExpressionError) as error:
             _record_failure(instance, spiff_task, str(error))
             break

@@ -109,7 +109,7 @@ def save_step(
 ) -> ProcessInstance:
     """Advance the engine, then write its state, the inbox rows and the event log in the caller's transaction.
     A writer holding an older revision loses (the other tab, the other clerk, a parallel timer run). `new`: the
-    instance was created in this transaction."""
+    instance is not saved yet; it is inserted here, with its first state, at revision 1."""
     runtime.advance(workflow, log)
     now = timezone.now()
     completed = runtime.is_completed(workflow)
@@ -120,17 +120,23 @@ def save_step(
         "next_timer_at": None if completed else runtime.next_timer(workflow),
         "updated_at": now,
     }
-    updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
-        revision=F("revision") + 1, **values
-    )
-    if updated != 1:
-        raise Conflict(_("Someone else changed this process at the same time. Please reload and try again."))
-    # The row now holds exactly what was written (it was at our revision, and the caller's transaction holds its
-    # lock or created it), so take the values over instead of reading them back; that also keeps the cached
-    # tenant, version and model, which never change for an instance.
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance.revision += 1
+    if new:
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.revision = 1
+        instance.save(force_insert=True)
+    else:
+        updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
+            revision=F("revision") + 1, **values
+        )
+        if updated != 1:
+            raise Conflict(_("Someone else changed this process at the same time. Please reload and try again."))
+        # The row now holds exactly what was written (it was at our revision, and the caller's transaction holds
+        # its lock), so take the values over instead of reading them back; that also keeps the cached tenant,
+        # version and model, which never change for an instance.
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.revision += 1
     for _task, element_id, name in log.completed:
         log_event(
             instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
@@ -201,7 +207,7 @@ def start_instance(
     if fields:
         values = form_values(actor, fields, values, files or {}, vorgang.public_id)
     workflow = runtime.new_workflow(parsed, values)
-    instance = ProcessInstance.objects.create(
+    instance = ProcessInstance(  # inserted by save_step below, with the state after the engine's first run
         tenant=actor.tenant,
         version=version,
         is_test=is_test or vorgang.is_test,
@@ -211,7 +217,6 @@ def start_instance(
         business_key=business_key,
         started_via=StartChannel.SANDBOX if is_test else channel,
         started_by=actor.membership,
-        state="",  # written by save_step below, in this transaction, once the engine has run
     )
     record_on_case(actor, instance, "process.started", version=version.number, test=is_test)
     log = runtime.StepLog()
@@ -263,11 +268,15 @@ def run_step(
     *,
     resource: str,
     loaded: tuple[int, BpmnWorkflow] | None = None,
+    locked: bool = False,
 ) -> ProcessInstance:
     """Lock the instance, load its workflow, apply a change, advance and save — all in the caller's transaction.
     `loaded` is (revision, workflow) the caller restored from the state of that revision and left unchanged; it is
-    used instead of restoring the state again if the locked row is still at that revision."""
-    instance = _locked(instance)
+    used instead of restoring the state again if the locked row is still at that revision. `locked`: the caller
+    has already locked the instance in this transaction and read it, with tenant, version and model, under that
+    lock (so it is current)."""
+    if not locked:
+        instance = _locked(instance)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(_("This process is no longer running."))
     parsed = parsed_for(instance.version)

@@ -28,12 +28,14 @@ from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.models import Membership
 
 
-def _lock_open(task: Task) -> Task:
-    task = (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("instance__version__model", "completed_by__user")
-        .get(pk=task.pk)
-    )
+def _lock_open(task: Task, *, with_instance: bool = False) -> Task:
+    """The task, locked and open. `with_instance`: its instance is locked in the same query and comes with its
+    tenant, version and model, ready for `run_step(..., locked=True)`."""
+    if with_instance:
+        locked = Task.objects.select_for_update(of=("self", "instance")).select_related("instance__tenant")
+    else:
+        locked = Task.objects.select_for_update(of=("self",))
+    task = locked.select_related("instance__version__model", "completed_by__user").get(pk=task.pk)
     if task.state == TaskState.COMPLETED:
         who = (
             task.completed_by.user.get_full_name() or task.completed_by.user.get_username()
@@ -143,7 +145,7 @@ def complete_task(
     """Validate the form server-side, file uploads into the case, complete the engine task and run on. Of two
     concurrent completions exactly one wins; the other gets a Conflict naming who was first."""
     actor.require(perms.WORK)
-    task = _lock_open(task)
+    task = _lock_open(task, with_instance=True)
     _require_hands(actor, task)
     require_other_person(actor, task)
     values = form_values(actor, form_fields(task), data or {}, files or {}, task.instance.case_id)
@@ -166,8 +168,8 @@ def complete_task(
         resource=actor.label,
         at=now,
     )
-    run_step(task.instance, complete, resource=actor.label)
-    record_on_case(actor, task.instance, "task.completed", task=task.name, values=json_safe(values))
+    instance = run_step(task.instance, complete, resource=actor.label, locked=True)
+    record_on_case(actor, instance, "task.completed", task=task.name, values=json_safe(values))
     return task
 
 
