@@ -292,7 +292,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Process timers and incident retries; `manage.py run_timers` does the same without beat.
 CELERY_BEAT_SCHEDULE = {
-    "process-clock": {"task": "amtsflow.processes.tasks.tick", "schedule": env_int("AMTSFLOW_TIMER_INTERVAL", 30)}
+    "process-clock": {"task": "amtsflow.processes.tasks.tick", "schedule": env_int("AMTSFLOW_TIMER_INTERVAL", 30)},
+    "invoice-mailboxes": {
+        "task": "amtsflow.einvoices.tasks.poll_mailboxes",
+        "schedule": env_int("AMTSFLOW_INVOICE_MAIL_INTERVAL", 120),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("operator/", include("amtsflow.tenants.operator_urls")),
+    path("operator/", include("amtsflow.einvoices.operator_urls")),
     path("t/<slug:tenant_slug>/", include("amtsflow.tenants.urls")),
     path("t/<slug:tenant_slug>/", include("amtsflow.files.urls")),
     path("t/<slug:tenant_slug>/", include("amtsflow.processes.urls")),

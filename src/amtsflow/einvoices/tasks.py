@@ -14,3 +14,11 @@ def process_receipt(self, *, tenant_id: int, receipt_id: str) -> str | None:  # 
         return None
     invoice = processing.process(receipt)
     return str(invoice.public_id) if invoice is not None else None
+
+
+@shared_task
+def poll_mailboxes() -> dict[str, int]:
+    """Periodic (Celery beat): take in new mail of every configured invoice mailbox."""
+    from amtsflow.einvoices.services.mail import poll_all
+
+    return poll_all()

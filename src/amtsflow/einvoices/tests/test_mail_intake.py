@@ -1,0 +1,121 @@
+"""Mail sent to a real local IMAP server arrives as invoices: the tenant's own mailbox and the provider's
+shared mailbox routed by Leitweg-ID, with the rest in the provider's clearing."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from amtsflow.core.testing.imap_server import DovecotServer, ImapAccount, running_dovecot
+from amtsflow.einvoices import originals
+from amtsflow.einvoices.models import Intake, IntakeState, Invoice, Receipt, ReceiptState
+from amtsflow.einvoices.services import mail as mail_service
+from amtsflow.einvoices.tests.conftest import STANDARD
+from amtsflow.einvoices.tests.test_mailbox import append, config_for, contents, mail
+from amtsflow.files.models import Document
+from amtsflow.tenants.context import tenant_scope
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def dovecot() -> Iterator[DovecotServer]:
+    with running_dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def account(dovecot: DovecotServer) -> ImapAccount:
+    return dovecot.add_account()
+
+
+def _xml(name: str) -> bytes:
+    return (STANDARD / name).read_bytes()
+
+
+def _configure(settings, account: ImapAccount, tenant: str = "") -> None:  # noqa: ANN001
+    config = config_for(account)
+    settings.AMTSFLOW_INVOICE_MAILBOXES = [
+        {"name": "rechnungen", "host": config.host, "port": config.port, "username": config.username,
+         "password": config.password, "security": "none", "tenant": tenant, "timeout": 10}
+    ]  # fmt: skip
+
+
+def test_a_mail_to_the_tenant_mailbox_arrives_as_an_invoice(  # noqa: PLR0913
+    settings, account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    _configure(settings, account, tenant=tenant_a.slug)
+    raw = mail("Rechnung 4711", ("rechnung.xml", "application/xml", _xml("01.01a-INVOICE_ubl.xml")))
+    append(account, raw, mail("Nur ein Gruß"))
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = mail_service.poll_all()
+    assert counts == {"rechnungen": 2}
+    assert len(contents(account, "Verarbeitet")) == 2 and contents(account, "INBOX") == []
+    with tenant_scope(tenant_a):
+        invoice_receipt = Receipt.objects.get(filename="rechnung.xml")
+        assert invoice_receipt.state == ReceiptState.PROCESSED and invoice_receipt.channel == "mail"
+        invoice = invoice_receipt.invoice
+        assert invoice.validity == "accept"
+        assert originals.read(invoice_receipt.mail_storage_name).replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+        titles = set(Document.objects.filter(vorgang__public_id=invoice.case_id).values_list("title", flat=True))
+        assert "Rechnung 4711" in titles  # the mail itself is filed in the invoice's case
+        refused = Receipt.objects.get(state=ReceiptState.REFUSED)
+        assert "no invoice" in refused.problem
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_service.poll_all() == {"rechnungen": 0}  # nothing is taken twice
+
+
+def test_the_shared_mailbox_routes_by_leitweg_id(
+    settings, account, tenant_a, tenant_b, invoice_setup, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001, PLR0913
+    _configure(settings, account)
+    # tenant_a's coarse address is 04011000 (see the tiefbau fixture); 99000000 belongs to nobody.
+    known = _xml("01.01a-INVOICE_ubl.xml")
+    unknown = _xml("01.07a-INVOICE_ubl.xml")
+    assert b"04011000-" in known and b"04011000-" not in unknown
+    append(account, mail("Zwei Rechnungen", ("a.xml", "application/xml", known), ("b.xml", "text/xml", unknown)))
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_service.poll_all()
+    with tenant_scope(tenant_a):
+        assert Invoice.objects.filter(filename="a.xml").exists()
+    with tenant_scope(tenant_b):
+        assert not Invoice.objects.exists()
+    row = Intake.objects.get()
+    assert row.state == IntakeState.CLEARING and row.filename == "b.xml" and row.buyer_reference
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = mail_service.assign_intake(operator_label="betrieb", intake_row=row, tenant=tenant_b)
+    row.refresh_from_db()
+    assert row.state == IntakeState.ROUTED and row.tenant == tenant_b
+    with tenant_scope(tenant_b):
+        assert Receipt.objects.get(pk=receipt.pk).filename == "b.xml"
+
+
+def test_a_broken_mailbox_configuration_is_reported_not_fatal(settings, account) -> None:  # noqa: ANN001
+    _configure(settings, account)
+    settings.AMTSFLOW_INVOICE_MAILBOXES[0]["password"] = "falsch"
+    assert mail_service.poll_all() == {"rechnungen": -1}
+
+
+def test_operators_hand_clearing_files_to_a_municipality(
+    tenant_b, login, admin_a, rules, document_root, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001, PLR0913
+    from django.urls import reverse  # noqa: PLC0415
+
+    content = _xml("01.07a-INVOICE_ubl.xml")
+    sha256, name = originals.store(content)
+    row = Intake.objects.create(
+        sha256=sha256, storage_name=name, size=len(content), filename="b.xml", channel="mail",
+        source="rechnungen: x@y.example", buyer_reference="99000000-05676-98", state=IntakeState.CLEARING,
+    )  # fmt: skip
+    member = login(admin_a)
+    assert member.get(reverse("operator-einvoices:intake_list")).status_code == 404  # not an operator
+    admin_a.user.is_operator = True
+    admin_a.user.save()
+    page = member.get(reverse("operator-einvoices:intake_list")).content.decode()
+    assert "b.xml" in page and "99000000-05676-98" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member.post(
+            reverse("operator-einvoices:intake_assign", args=[row.public_id]), {"tenant": tenant_b.pk}
+        )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.state == IntakeState.ROUTED and row.routed_by == admin_a.user.username
