@@ -409,3 +409,15 @@ def test_the_coding_editor_splits_the_net_total(
         assert invoice.coding_lines.count() == 2
         assert open_task(invoice).name == ARITHMETIC
     assert client.get(url).status_code == 403  # attested by the factual check
+
+
+def test_reminders_skip_whoever_the_four_eyes_rule_bars(tenant_a, invoice_model, routed, people, committed) -> None:
+    with tenant_scope(tenant_a):
+        invoice = receive(people.clerk, "01.10a-INVOICE_ubl.xml", committed)
+        invoice = complete(people.clerk, invoice, FACTUAL, committed, **CODING)
+        task = open_task(invoice, ARITHMETIC)
+        from amtsflow.processes.services.reminders import people_for  # noqa: PLC0415
+
+        offered = {m.pk for m in people_for(task)}
+        assert people.clerk.membership.pk not in offered
+        assert offered  # someone else of the unit still gets it

@@ -1,4 +1,5 @@
-"""Reminder mails for overdue tasks: once per task, to the assignee or else to everyone the task is offered to."""
+"""Reminder mails for overdue tasks: once per task, to the assignee or else to everyone the task is offered to
+(except those the four-eyes rule bars from it)."""
 
 import datetime as dt
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from amtsflow.processes.constants import TaskState
 from amtsflow.processes.models import Task, TaskCandidate
+from amtsflow.processes.services.separation import barred_membership_ids
 from amtsflow.tenants.models import Membership
 
 
@@ -29,7 +31,7 @@ def people_for(task: Task) -> QuerySet[Membership]:
         | Q(org_unit__name__in=keys["unit"])
         | Q(user__username__in=keys["user"])
     )
-    return members.filter(offered).distinct()
+    return members.filter(offered).exclude(pk__in=barred_membership_ids(task)).distinct()
 
 
 def remind_overdue_tasks(*, now: dt.datetime | None = None) -> int:

@@ -84,3 +84,14 @@ def barred_task_ids(actor: Actor) -> list[int]:
         for pk, instance_id, element_id, sha256, version_pk in rows
         if worked[instance_id] & set(_rules(sha256, version_pk).get(element_id, ()))
     ]
+
+
+def barred_membership_ids(task: Task) -> set[int]:
+    """Members who may not complete this task (they completed one it is separated from): no reminders to them."""
+    elements = barred_elements(task)
+    if not elements:
+        return set()
+    done = Task.objects.filter(
+        instance_id=task.instance_id, element_id__in=elements, state=TaskState.COMPLETED, completed_by__isnull=False
+    )
+    return set(done.values_list("completed_by_id", flat=True))
