@@ -1,6 +1,7 @@
 """REST API of incoming e-invoices: delivery (for receipt platforms), invoices, reports, arrivals, routes."""
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -83,7 +84,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorView
     def original(self, request: Request, id: str) -> HttpResponse:  # noqa: A002
         invoice = self.get_object()
         response = HttpResponse(selectors.original_of(invoice), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{invoice.filename.replace(chr(34), "")}"'
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=invoice.filename)
         return response
 
     @extend_schema(

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from amtsflow.tenants.actor import Actor
 
@@ -17,9 +18,8 @@ def url(request: HttpRequest, name: str, **kwargs: Any) -> str:
 def download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
     """A stored file as a download; never rendered by the browser as a page of ours (nosniff, sandbox)."""
     response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
-    response["Content-Disposition"] = f'{disposition}; filename="{safe}"'
+    # RFC 6266 quoting with a UTF-8 form for umlauts; quotes and line breaks in names cannot break out.
+    response["Content-Disposition"] = content_disposition_header(as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
     return response
