@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amtsflow.core.models import PublicIdModel, TimeStampedModel
 from amtsflow.tenants.models import Membership, OrgUnit, Tenant, TenantScopedModel
@@ -39,7 +40,7 @@ class IntakeState(models.TextChoices):
 
 class InvoiceState(models.TextChoices):
     CLEARING = "clearing", _("clearing: unit unknown")
-    RECEIVED = "received", _("received")
+    RECEIVED = "received", pgettext_lazy("invoice state", "received")
     IN_APPROVAL = "in_approval", _("in approval")
     RELEASED = "released", _("released for payment")
     REJECTED = "rejected", _("rejected")
