@@ -1,12 +1,16 @@
 """The invoice approval process for a municipality: the shipped model imported, deployed and started by
 received invoices."""
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
-from amtsflow.einvoices.models import LeitwegRoute
-from amtsflow.einvoices.services import routing
+from amtsflow.einvoices.demo_invoices import Line, Supplier, build_invoice, leitweg_id
+from amtsflow.einvoices.models import Channel, LeitwegRoute, Receipt
+from amtsflow.einvoices.services import intake, routing
 from amtsflow.einvoices.services.processing import INVOICE_RECEIVED
 from amtsflow.processes import services
 from amtsflow.processes.models import ProcessModel
@@ -51,8 +55,8 @@ DEMO_ROUTES = {"66": "66", "60": "60", "20": "20"}
 
 
 def load() -> None:
-    """Demo data (called by load_demo): the approval process deployed in Musterstadt by its process owner, and
-    Leitweg-ID routes for three of its units."""
+    """Demo data (called by load_demo): the approval process deployed in Musterstadt by its process owner,
+    Leitweg-ID routes for three of its units and five invoices delivered through the intake."""
     tenant = Tenant.objects.get(slug="musterstadt")
     with tenant_scope(tenant):
         owner = User.objects.get(username="prozesse")
@@ -63,3 +67,60 @@ def load() -> None:
             unit = OrgUnit.objects.filter(code=code).first()
             if unit is not None and not LeitwegRoute.objects.filter(leitweg_id=leitweg_id).exists():
                 routing.save_route(actor=system, leitweg_id=leitweg_id, org_unit=unit, note=unit.name)
+        load_invoices(tenant)
+
+
+DEMO_SOURCE = "Zentraler Rechnungseingang (Demo)"
+
+
+def demo_invoices(coarse: str) -> list[tuple[str, bytes]]:
+    """A Monday morning's invoices: routed to three units, one above the approval limit, one with an unknown
+    Leitweg-ID (clearing) and one without the seller's phone number (invalid: BR-DE-6)."""
+    today = timezone.localdate()
+    mueller = Supplier("Asphalt Müller GmbH", "Industriestraße 12", "79998", "Nachbarstadt", "DE811907980",
+                       "buchhaltung@asphalt-mueller.example", "+49 761 123456", "DE02120300000000202051")  # fmt: skip
+    schreiber = Supplier("Bürobedarf Schreiber KG", "Marktgasse 3", "79999", "Musterstadt", "DE813495425",
+                         "rechnung@schreiber-buero.example", "+49 7999 4711", "DE02500105170137075030")  # fmt: skip
+    lichtblick = Supplier("Elektro Lichtblick GmbH", "Am Umspannwerk 7", "79997", "Oberdorf", "DE814584193",
+                          "faktura@lichtblick-elektro.example", "+49 7998 2020", "DE02100100109307118603")  # fmt: skip
+    invoices = [
+        ("asphalt-mueller-2026-118.xml", dict(
+            number="2026-118", issue_date=today - dt.timedelta(days=3), supplier=mueller, fine="66",
+            order_reference="B-2026-0412", skonto=(14, Decimal("2")), delivery_date=today - dt.timedelta(days=7),
+            lines=[Line("Asphaltfeinschicht AC 5 D S, Lindenstraße", Decimal("42.5"), "TNE", Decimal("112.40")),
+                   Line("Fräsarbeiten Kreuzung Lindenstraße", Decimal("6"), "HUR", Decimal("95.00"))])),
+        ("schreiber-R-88231.xml", dict(
+            number="R-88231", issue_date=today - dt.timedelta(days=2), supplier=schreiber, fine="20",
+            delivery_date=today - dt.timedelta(days=4),
+            lines=[Line("Kopierpapier A4, 80 g, Karton à 2 500 Blatt", Decimal("12"), "H87", Decimal("21.90")),
+                   Line("Ordner A4 breit, blau", Decimal("40"), "H87", Decimal("2.35"))])),
+        ("lichtblick-LB-26-0977.xml", dict(
+            number="LB-26-0977", issue_date=today - dt.timedelta(days=1), supplier=lichtblick, fine="60",
+            skonto=(10, Decimal("3")), delivery_date=today - dt.timedelta(days=5),
+            lines=[Line("Prüfung ortsveränderlicher Betriebsmittel (DGUV V3), Bauhof", Decimal("1"), "LS",
+                        Decimal("640.00")),
+                   Line("LED-Hallenstrahler 150 W", Decimal("8"), "H87", Decimal("118.50"))])),
+        ("lichtblick-LB-26-0981.xml", dict(
+            number="LB-26-0981", issue_date=today, supplier=lichtblick, fine="99",
+            delivery_date=today - dt.timedelta(days=2),
+            lines=[Line("Störungsbeseitigung Straßenbeleuchtung Am Markt", Decimal("3.5"), "HUR", Decimal("78.00"))])),
+        ("schreiber-R-88240.xml", dict(
+            number="R-88240", issue_date=today, supplier=schreiber, fine="20", seller_phone=False,
+            delivery_date=today - dt.timedelta(days=1),
+            lines=[Line("Druckerpatronen schwarz, XL", Decimal("6"), "H87", Decimal("34.90"))])),
+    ]  # fmt: skip
+    built = []
+    for filename, values in invoices:
+        fine = values.pop("fine")
+        xml = build_invoice(buyer_name="Stadt Musterstadt", buyer_reference=leitweg_id(coarse, fine), **values)
+        built.append((filename, xml))
+    return built
+
+
+def load_invoices(tenant: Tenant) -> None:
+    """Deliver the demo invoices through the real intake, as a receipt platform would (once)."""
+    if not tenant.leitweg_prefix or Receipt.objects.filter(source=DEMO_SOURCE).exists():
+        return
+    platform = Actor.for_system(tenant, "demo")
+    files = [intake.IncomingFile(name, xml) for name, xml in demo_invoices(tenant.leitweg_prefix)]
+    intake.receive(actor=platform, files=files, channel=Channel.API, source=DEMO_SOURCE)
