@@ -24,6 +24,7 @@ class Channel(models.TextChoices):
 
 class ReceiptState(models.TextChoices):
     RECEIVED = "received", _("received, not yet processed")
+    PROCESSING = "processing", _("being processed")
     PROCESSED = "processed", _("processed")
     DUPLICATE = "duplicate", _("duplicate")
     REFUSED = "refused", _("refused")

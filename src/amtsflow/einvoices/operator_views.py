@@ -37,7 +37,8 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 @operator_required
 def intake_assign(request: HttpRequest, intake_id: str) -> HttpResponse:
     row = get_object_or_404(Intake, public_id=intake_id)
-    tenant = Tenant.objects.filter(pk=request.POST.get("tenant"), is_active=True).first()
+    choice = request.POST.get("tenant", "")
+    tenant = Tenant.objects.filter(pk=int(choice), is_active=True).first() if choice.isdigit() else None
     if tenant is None:
         messages.error(request, _("Choose a municipality."))
     else:

@@ -55,7 +55,7 @@ def get_route(*, actor: Actor, public_id: uuid.UUID | str) -> LeitwegRoute:
 
 
 def list_batches(*, actor: Actor) -> QuerySet[BookingBatch]:
-    actor.require(perms.VIEW)
+    actor.require(perms.EXPORT)  # payment data of every released invoice: treasury only, in UI and API alike
     return BookingBatch.objects.all()
 
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -146,7 +147,13 @@ def delete_org_unit(*, actor: Actor, unit: OrgUnit) -> None:
         raise Conflict(_("The unit still has sub-units."))
     if unit.members.exists():
         raise Conflict(_("Members still belong to the unit; assign them elsewhere first."))
-    unit.delete()
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError as exc:  # other capabilities refer to it (e.g. invoices, Leitweg-ID routes)
+        raise Conflict(
+            _("The unit is still in use (e.g. by invoices or Leitweg-ID routes); it cannot be deleted.")
+        ) from exc
 
 
 def _save_unique(instance: OrgUnit | Group, message: str):  # noqa: ANN202

@@ -67,8 +67,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorView
         "validated, read, routed and filed; the answer lists one arrival per file with its outcome.",
     )
     def create(self, request: Request) -> Response:
-        uploads = request.FILES.getlist("files")
-        files = [intake.IncomingFile(f.name, f.read()) for f in uploads]
+        files = intake.from_uploads(request.FILES.getlist("files"))
         receipts = intake.receive(actor=self.actor, files=files, channel="api", source=self.actor.label)
         fresh = [selectors.get_receipt(actor=self.actor, public_id=r.public_id) for r in receipts]
         return Response(s.ReceiptSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)

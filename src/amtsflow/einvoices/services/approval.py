@@ -24,8 +24,8 @@ from amtsflow.einvoices.services import coding
 from amtsflow.files import selectors as files_selectors
 from amtsflow.files import services as files_services
 from amtsflow.files.constants import Direction
-from amtsflow.processes.constants import Lifecycle, TaskState
-from amtsflow.processes.models import ProcessEvent, Task
+from amtsflow.processes.constants import InstanceStatus, Lifecycle, TaskState
+from amtsflow.processes.models import ProcessEvent, ProcessInstance, Task
 from amtsflow.processes.services.separation import barred_elements
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.constants import Role
@@ -40,12 +40,16 @@ class StepFailed(Exception):
     """The step cannot be done (e.g. the invoice is gone); the connector turns it into an incident."""
 
 
-def _locked(invoice_id: str) -> Invoice:
+def _locked(invoice_id: str, instance_id: str | None = None) -> Invoice:
+    """The invoice, locked; with `instance_id` only if that process instance runs its approval, so no other
+    model can record decisions on, release or reject an invoice it did not take over."""
     invoice = (
         Invoice.objects.select_for_update(of=("self",)).select_related("org_unit").filter(public_id=invoice_id).first()
     )
     if invoice is None:
         raise StepFailed(f"invoice {invoice_id} not found")
+    if instance_id is not None and invoice.process_instance_id != instance_id:
+        raise StepFailed(f"invoice {invoice_id} is approved by another process instance")
     return invoice
 
 
@@ -81,6 +85,14 @@ def no_mail_notice(invoice: Invoice) -> str:
 def take_over(*, invoice_id: str, instance_id: str) -> dict[str, Any]:
     """Process start: the invoice is in approval; returns what the model's tasks need (unit, deadlines)."""
     invoice = _locked(invoice_id)
+    if invoice.process_instance_id != instance_id:
+        if invoice.state not in (InvoiceState.RECEIVED, InvoiceState.IN_APPROVAL):
+            raise StepFailed(f"invoice {invoice_id} is {invoice.state}; its approval is over")
+        running = ProcessInstance.objects.filter(
+            public_id=invoice.process_instance_id or None, status=InstanceStatus.RUNNING
+        )
+        if invoice.process_instance_id and running.exists():
+            raise StepFailed(f"invoice {invoice_id} is already in the approval of another process instance")
     if invoice.state == InvoiceState.RECEIVED:
         invoice.state = InvoiceState.IN_APPROVAL
     invoice.process_instance_id = instance_id
@@ -152,7 +164,7 @@ def _decide(invoice: Invoice, step: str, comment: str, instance_id: str) -> Deci
 def record_decision(*, actor: Actor, invoice_id: str, instance_id: str, step: str, comment: str = "") -> Decision:
     if step not in Decision.Step.values:
         raise StepFailed(f"unknown step {step!r}")
-    invoice = _locked(invoice_id)
+    invoice = _locked(invoice_id, instance_id)
     decision = _decide(invoice, step, comment, instance_id)
     audit.record(actor=actor, action=f"invoice.decision.{step}", obj=invoice, details={"by": decision.actor_label})
     return decision
@@ -163,7 +175,7 @@ def record_factual_check(
     *, actor: Actor, invoice_id: str, instance_id: str, cost_centre: str, product: str, account: str, comment: str
 ) -> str:
     """The factual check with its coding; returns why the coding is incomplete ("" when it was recorded)."""
-    invoice = _locked(invoice_id)
+    invoice = _locked(invoice_id, instance_id)
     hint = coding.code_from_task(
         actor=actor, invoice=invoice, cost_centre=cost_centre, product=product, account=account
     )
@@ -175,7 +187,7 @@ def record_factual_check(
 @transaction.atomic
 def release(*, actor: Actor, invoice_id: str, instance_id: str, comment: str = "") -> Invoice:
     """Anordnung: released for payment; the next booking export takes the invoice."""
-    invoice = _locked(invoice_id)
+    invoice = _locked(invoice_id, instance_id)
     if invoice.state == InvoiceState.IN_APPROVAL:
         decision = _decide(invoice, Decision.Step.RELEASE, comment, instance_id)
         invoice.state, invoice.released_at = InvoiceState.RELEASED, timezone.now()
@@ -188,9 +200,11 @@ def release(*, actor: Actor, invoice_id: str, instance_id: str, comment: str = "
 def reject(*, actor: Actor, invoice_id: str, instance_id: str, reason: str) -> bool:
     """Rejected with the reason; the supplier gets it by mail (filed in the case) if an address is known.
     Returns whether a mail went out."""
-    invoice = _locked(invoice_id)
+    invoice = _locked(invoice_id, instance_id)
     if invoice.state == InvoiceState.REJECTED:
         return bool(invoice.seller_email)
+    if invoice.state != InvoiceState.IN_APPROVAL:
+        raise StepFailed(f"invoice {invoice_id} is {invoice.state}; only invoices in approval can be rejected")
     decision = _decide(invoice, Decision.Step.REJECTION, reason, instance_id)
     invoice.state, invoice.rejection_reason = InvoiceState.REJECTED, reason.strip()
     invoice.save(update_fields=["state", "rejection_reason", "updated_at"])

@@ -7,7 +7,7 @@ from amtsflow.audit import services as audit
 from amtsflow.core.exceptions import Conflict
 from amtsflow.einvoices import permissions as perms
 from amtsflow.einvoices.models import Invoice, InvoiceState
-from amtsflow.einvoices.services import processing
+from amtsflow.einvoices.services import processing, routing
 from amtsflow.files import selectors as files_selectors
 from amtsflow.files import services as files_services
 from amtsflow.tenants.actor import Actor
@@ -33,9 +33,7 @@ def assign_unit(*, actor: Actor, invoice: Invoice, org_unit: OrgUnit, remember_r
             actor=Actor.for_system(actor.tenant, processing.SYSTEM_NAME), vorgang=vorgang, org_unit=org_unit
         )
     audit.record(actor=actor, action="invoice.assigned", obj=invoice, details={"org_unit": str(org_unit)})
-    if remember_route and invoice.buyer_reference:
-        from amtsflow.einvoices.services.routing import save_route  # noqa: PLC0415
-
-        save_route(actor=actor, leitweg_id=invoice.buyer_reference, org_unit=org_unit)
+    if remember_route and invoice.buyer_reference and routing.unit_for(invoice.buyer_reference) is None:
+        routing.save_route(actor=actor, leitweg_id=invoice.buyer_reference, org_unit=org_unit)
     processing.announce(actor, invoice)
     return invoice

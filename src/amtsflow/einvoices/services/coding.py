@@ -103,8 +103,10 @@ def _vat_split(invoice: Invoice) -> list[tuple[Decimal, Decimal, str]]:
     for entry in (invoice.data or {}).get("vat_breakdown") or []:
         try:
             net = Decimal(entry.get("taxable_amount") or "0").quantize(CENT)
-            rate = Decimal(entry.get("rate") or "0")
+            rate = Decimal(entry.get("rate") or "0").quantize(CENT)
         except (InvalidOperation, TypeError):
+            return [(invoice.net_total or Decimal(0), Decimal("19"), "S")]
+        if not Decimal(0) <= rate <= Decimal(100) or abs(net) >= Decimal(10) ** 17:  # beyond any real VAT rate
             return [(invoice.net_total or Decimal(0), Decimal("19"), "S")]
         split.append((net, rate, (entry.get("category") or "S")[:3]))
     if not split or sum(net for net, _rate, _cat in split) != (invoice.net_total or Decimal(0)):

@@ -45,6 +45,7 @@ COLUMNS = (
     "skonto_amount",
     "case_reference",
 )
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -121,7 +122,9 @@ def _csv_value(value: Any) -> str:
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    # Supplier-written text opening with a formula sign would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render_csv(number: int, entries: list[dict[str, Any]]) -> bytes:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -39,11 +40,16 @@ class MailOrigin:
 
 
 def clean_filename(name: str) -> str:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
+    base = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
     return (base or "rechnung")[:255]
 
 
 def check_delivery(files: list[IncomingFile]) -> None:
+    check_sizes([(f.filename, len(f.content)) for f in files])
+
+
+def check_sizes(files: list[tuple[str, int]]) -> None:
+    """Refuse a delivery with no file, too many files, or a file that is empty or too large."""
     if not files:
         raise ValidationFailed(_("Choose at least one invoice file."), field_errors={"files": [_("Required.")]})
     if len(files) > MAX_FILES_PER_DELIVERY:
@@ -52,18 +58,25 @@ def check_delivery(files: list[IncomingFile]) -> None:
             field_errors={"files": [_("Too many files.")]},
         )
     limit = settings.AMTSFLOW_EINVOICE_MAX_BYTES
-    for incoming in files:
-        if len(incoming.content) > limit:
+    for filename, size in files:
+        if size > limit:
             raise ValidationFailed(
                 _("%(name)s is larger than %(limit)s; invoices above that size are not accepted.")
-                % {"name": clean_filename(incoming.filename), "limit": filesizeformat(limit)},
+                % {"name": clean_filename(filename), "limit": filesizeformat(limit)},
                 field_errors={"files": [_("File too large.")]},
             )
-        if not incoming.content:
+        if not size:
             raise ValidationFailed(
-                _("%(name)s is empty.") % {"name": clean_filename(incoming.filename)},
+                _("%(name)s is empty.") % {"name": clean_filename(filename)},
                 field_errors={"files": [_("Empty file.")]},
             )
+
+
+def from_uploads(uploads: Iterable[UploadedFile]) -> list[IncomingFile]:
+    """Uploaded files as incoming files; count and sizes are checked before anything is read into memory."""
+    uploads = list(uploads)
+    check_sizes([(u.name or "", u.size or 0) for u in uploads])
+    return [IncomingFile(u.name or "", u.read()) for u in uploads]
 
 
 def queue_processing(receipt: Receipt) -> None:
@@ -117,12 +130,13 @@ def receive(
 def reprocess(*, actor: Actor, receipt: Receipt) -> Receipt:
     """Run processing again for a receipt whose processing failed (e.g. rules were missing)."""
     actor.require(perms.MANAGE)
-    if receipt.state != ReceiptState.FAILED:
-        raise ValidationFailed(_("Only receipts whose processing failed can be processed again."))
     with transaction.atomic():
-        receipt.state = ReceiptState.RECEIVED
-        receipt.problem = ""
-        receipt.save(update_fields=["state", "problem", "updated_at"])
+        # Conditional: of two clicks at once only one sends the receipt back to processing.
+        if not Receipt.objects.filter(pk=receipt.pk, state=ReceiptState.FAILED).update(
+            state=ReceiptState.RECEIVED, problem=""
+        ):
+            raise ValidationFailed(_("Only receipts whose processing failed can be processed again."))
+        receipt.refresh_from_db()
         audit.record(actor=actor, action="invoice_receipt.reprocessed", obj=receipt)
         queue_processing(receipt)
     return receipt

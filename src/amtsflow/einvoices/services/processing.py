@@ -38,13 +38,17 @@ class Outcome:
 
 def process(receipt: Receipt) -> Invoice | None:
     """Process a received file once; a receipt that is no longer `received` is left as it is."""
-    if receipt.state != ReceiptState.RECEIVED:
+    # Claim it: a task delivered twice or two "process again" clicks must not process one file twice.
+    claimed = Receipt.objects.filter(pk=receipt.pk, state=ReceiptState.RECEIVED).update(state=ReceiptState.PROCESSING)
+    if not claimed:
+        receipt.refresh_from_db()
         return receipt.invoice
+    receipt.state = ReceiptState.PROCESSING
     try:
         return _process(receipt)
     except Exception as exc:  # whatever broke: say so on the receipt, keep the original, allow a retry
         logger.exception("processing of receipt %s failed", receipt.public_id)
-        Receipt.objects.filter(pk=receipt.pk, state=ReceiptState.RECEIVED).update(
+        Receipt.objects.filter(pk=receipt.pk, state=ReceiptState.PROCESSING).update(
             state=ReceiptState.FAILED, problem=_("Processing failed: %(error)s") % {"error": str(exc)[:500]}
         )
         return None

@@ -52,18 +52,23 @@ def seller_email(invoice: ReadInvoice) -> str:
     return ""
 
 
+def _line(text: str) -> str:
+    """One line: suppliers may put line breaks into single values, which would break mail headers and lists."""
+    return " ".join(text.split())
+
+
 def columns(invoice: ReadInvoice) -> dict[str, Any]:
     skonto_until, skonto_amount = skonto_terms(invoice)
     totals = invoice.totals
     return {
-        "number": invoice.number[:200],
+        "number": _line(invoice.number)[:200],
         "type_code": invoice.type_code[:10],
         "issue_date": invoice.issue_date,
         "due_date": invoice.due_date,
-        "seller_name": invoice.seller.name[:300],
-        "seller_vat_id": invoice.seller.vat_id[:50],
-        "seller_email": seller_email(invoice)[:254],
-        "buyer_reference": invoice.buyer_reference.strip()[:100],
+        "seller_name": _line(invoice.seller.name)[:300],
+        "seller_vat_id": _line(invoice.seller.vat_id)[:50],
+        "seller_email": _line(seller_email(invoice))[:254],
+        "buyer_reference": _line(invoice.buyer_reference)[:100],
         "currency": invoice.currency[:3],
         "net_total": _money(totals.tax_exclusive),
         "tax_total": _money(totals.tax_total),
@@ -76,9 +81,10 @@ def columns(invoice: ReadInvoice) -> dict[str, Any]:
 
 
 def _money(value: Decimal | None) -> Decimal | None:
-    if value is None or abs(value) >= Decimal(10) ** 17:  # beyond the column: keep the row, drop the value
+    if value is None:
         return None
     try:
-        return value.quantize(Decimal("0.01"))
+        rounded = value.quantize(Decimal("0.01"))
     except ArithmeticError:  # absurd magnitudes in hostile files: keep the row, leave the column empty
         return None
+    return rounded if abs(rounded) < Decimal(10) ** 17 else None  # beyond the column: drop the value

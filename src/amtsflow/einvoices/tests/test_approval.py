@@ -421,3 +421,28 @@ def test_reminders_skip_whoever_the_four_eyes_rule_bars(tenant_a, invoice_model,
         offered = {m.pk for m in people_for(task)}
         assert people.clerk.membership.pk not in offered
         assert offered  # someone else of the unit still gets it
+
+
+def test_only_the_approving_instance_may_decide_release_or_reject(
+    tenant_a, invoice_model, routed, people, committed
+) -> None:  # noqa: ANN001, E501
+    """A second model calling the invoice connectors cannot release or reject an invoice it did not take over."""
+    from amtsflow.einvoices.services.approval import StepFailed, record_decision, reject, release, take_over  # noqa: PLC0415
+
+    with tenant_scope(tenant_a):
+        invoice = receive(people.clerk, "01.10a-INVOICE_ubl.xml", committed)
+        assert invoice.process_instance_id
+        system = Actor.for_system(tenant_a, "process:fremd")
+        foreign = "00000000-0000-0000-0000-000000000001"
+        for step in (
+            lambda: release(actor=system, invoice_id=str(invoice.public_id), instance_id=foreign),
+            lambda: reject(actor=system, invoice_id=str(invoice.public_id), instance_id=foreign, reason="x"),
+            lambda: record_decision(
+                actor=system, invoice_id=str(invoice.public_id), instance_id=foreign, step="approval"
+            ),
+            lambda: take_over(invoice_id=str(invoice.public_id), instance_id=foreign),  # the first one still runs
+        ):
+            with pytest.raises(StepFailed):
+                step()
+        invoice.refresh_from_db()
+        assert invoice.state == InvoiceState.IN_APPROVAL and not invoice.decisions.exists()

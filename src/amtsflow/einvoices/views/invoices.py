@@ -57,7 +57,7 @@ def invoice_upload(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     receipts: list[Receipt] = []
     if form.is_valid():
         try:
-            files = [intake.IncomingFile(f.name, f.read()) for f in form.cleaned_data["files"]]
+            files = intake.from_uploads(form.cleaned_data["files"])
             receipts = intake.receive(actor=actor, files=files, source=_("upload by %(user)s") % {"user": actor.label})
         except ValidationFailed as error:
             form.add_error("files", error.message)

@@ -27,6 +27,9 @@ def pdf_bytes(**save_kwargs: object) -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()
     buffer = io.BytesIO()
+    # The default trailer /ID is derived from the clock: two calls a second apart would differ.
+    if "static_id" not in save_kwargs and "encryption" not in save_kwargs:
+        save_kwargs.setdefault("deterministic_id", True)
     pdf.save(buffer, **save_kwargs)
     return buffer.getvalue()
 
