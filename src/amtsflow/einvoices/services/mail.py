@@ -6,15 +6,18 @@ provider's clearing (Intake rows) until an operator assigns it. A mail without a
 arrival, so nothing that came in disappears silently.
 """
 
+import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from amtsflow.core.exceptions import ValidationFailed
 from amtsflow.einvoices import originals
-from amtsflow.einvoices.mailbox import MailboxConfig, MailParts, split_mail
+from amtsflow.einvoices.mailbox import MailAttachment, MailboxConfig, MailParts, split_mail
 from amtsflow.einvoices.models import Channel, Intake, IntakeState, Receipt, ReceiptState
 from amtsflow.einvoices.reading import detect, read_invoice
 from amtsflow.einvoices.reading.safexml import Refused
@@ -78,8 +81,33 @@ def _deliver(tenant: Tenant, parts: MailParts, origin: intake.MailOrigin, source
         if not files:
             _refused_mail(tenant, parts, origin, source, raw)
             return 1
-        incoming = [intake.IncomingFile(f.filename, f.content) for f in files]
-        return len(intake.receive(actor=actor, files=incoming, channel=Channel.MAIL, source=source, mail=origin))
+        # Checked one by one: an empty or oversized attachment is recorded as refused, the others go on.
+        incoming: list[intake.IncomingFile] = []
+        for attachment in files:
+            try:
+                intake.check_sizes([(attachment.filename, len(attachment.content))])
+            except ValidationFailed as refused:
+                _refused_attachment(tenant, attachment, origin, source, refused.message)
+            else:
+                incoming.append(intake.IncomingFile(attachment.filename, attachment.content))
+        count = len(files) - len(incoming)
+        step = intake.MAX_FILES_PER_DELIVERY
+        for start in range(0, len(incoming), step):
+            chunk = incoming[start : start + step]
+            count += len(intake.receive(actor=actor, files=chunk, channel=Channel.MAIL, source=source, mail=origin))
+        return count
+
+
+def _refused_attachment(
+    tenant: Tenant, attachment: MailAttachment, origin: intake.MailOrigin, source: str, problem: str
+) -> None:
+    sha256, name = originals.store(attachment.content)
+    Receipt.objects.create(
+        tenant=tenant, sha256=sha256, storage_name=name, size=len(attachment.content),
+        filename=intake.clean_filename(attachment.filename), channel=Channel.MAIL, source=source,
+        received_by="system:mailbox", mail_sha256=origin.sha256, mail_storage_name=origin.storage_name,
+        mail_subject=origin.subject[:500], state=ReceiptState.REFUSED, problem=problem,
+    )  # fmt: skip
 
 
 def _refused_mail(tenant: Tenant, parts: MailParts, origin: intake.MailOrigin, source: str, raw: bytes) -> None:
@@ -93,14 +121,20 @@ def _refused_mail(tenant: Tenant, parts: MailParts, origin: intake.MailOrigin, s
         )  # fmt: skip
 
 
-def _to_clearing(attachment: object, origin: intake.MailOrigin, source: str) -> Intake:
+def _to_clearing(attachment: MailAttachment, origin: intake.MailOrigin, source: str) -> Intake:
     sha256, name = originals.store(attachment.content)
+    try:
+        intake.check_sizes([(attachment.filename, len(attachment.content))])
+    except ValidationFailed as refused:  # kept and shown, but nothing an operator could hand on
+        state, problem = IntakeState.REFUSED, refused.message
+    else:
+        state, problem = IntakeState.CLEARING, _("No municipality of this installation has this Leitweg-ID.")
     filename = intake.clean_filename(attachment.filename)
     return Intake.objects.create(
         sha256=sha256, storage_name=name, size=len(attachment.content), filename=filename,
         channel=Channel.MAIL, source=source, mail_sha256=origin.sha256, mail_storage_name=origin.storage_name,
-        buyer_reference=_buyer_reference(attachment.content, attachment.filename)[:100], state=IntakeState.CLEARING,
-        problem=_("No municipality of this installation has this Leitweg-ID."),
+        buyer_reference=_buyer_reference(attachment.content, attachment.filename)[:100], state=state,
+        problem=problem,
     )  # fmt: skip
 
 
@@ -125,25 +159,47 @@ def assign_intake(*, operator_label: str, intake_row: Intake, tenant: Tenant) ->
     return receipt
 
 
-def poll_all() -> dict[str, int]:
-    """Poll every configured mailbox once (Celery beat, `manage.py poll_invoice_mailboxes`)."""
+@contextmanager
+def _mailbox_lock(name: str) -> Iterator[bool]:
+    """Whether this process may poll the mailbox now. PostgreSQL: a session advisory lock, so workers and the
+    command on other hosts exclude each other; elsewhere (the single-process SQLite set-up) the cache."""
+    if connection.vendor == "postgresql":
+        key = int(hashlib.sha256(f"einvoices:mailbox:{name}".encode()).hexdigest()[:15], 16)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            locked = bool(cursor.fetchone()[0])
+        try:
+            yield locked
+        finally:
+            if locked:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        return
     from django.core.cache import cache  # noqa: PLC0415
 
+    locked = cache.add(f"einvoices:mailbox:{name}", 1, timeout=600)
+    try:
+        yield locked
+    finally:
+        if locked:
+            cache.delete(f"einvoices:mailbox:{name}")
+
+
+def poll_all() -> dict[str, int]:
+    """Poll every configured mailbox once (Celery beat, `manage.py poll_invoice_mailboxes`)."""
     from amtsflow.einvoices.mailbox import MailboxError, configured_mailboxes, poll  # noqa: PLC0415
 
     counts: dict[str, int] = {}
     for config in configured_mailboxes():
-        lock = f"einvoices:mailbox:{config.name}"
-        if not cache.add(lock, 1, timeout=600):  # another worker polls this mailbox right now
-            continue
-        try:
-            result = poll(config, lambda raw, config=config: receive_mail(config, raw))
-            counts[config.name] = result.received
-            for error in result.errors:
-                logger.warning("mailbox %s: mail %s not taken in: %s", config.name, error.message_id, error.error)
-        except MailboxError as error:
-            logger.error("mailbox %s: %s", config.name, error)
-            counts[config.name] = -1
-        finally:
-            cache.delete(lock)
+        with _mailbox_lock(config.name) as locked:
+            if not locked:  # another worker polls this mailbox right now
+                continue
+            try:
+                result = poll(config, lambda raw, config=config: receive_mail(config, raw))
+                counts[config.name] = result.received
+                for error in result.errors:
+                    logger.warning("mailbox %s: mail %s not taken in: %s", config.name, error.message_id, error.error)
+            except MailboxError as error:
+                logger.error("mailbox %s: %s", config.name, error)
+                counts[config.name] = -1
     return counts

@@ -119,3 +119,53 @@ def test_operators_hand_clearing_files_to_a_municipality(
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.state == IntakeState.ROUTED and row.routed_by == admin_a.user.username
+
+
+def test_a_bad_attachment_does_not_hold_up_the_others(  # noqa: PLR0913
+    settings, account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    _configure(settings, account, tenant=tenant_a.slug)
+    settings.AMTSFLOW_EINVOICE_MAX_BYTES = 200_000
+    raw = mail(
+        "Rechnungen",
+        ("gut.xml", "application/xml", _xml("01.01a-INVOICE_ubl.xml")),
+        ("riesig.xml", "application/xml", b"<a>" + b"x" * 300_000 + b"</a>"),
+    )
+    append(account, raw)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_service.poll_all() == {"rechnungen": 1}
+    assert len(contents(account, "Verarbeitet")) == 1
+    with tenant_scope(tenant_a):
+        assert Receipt.objects.get(filename="gut.xml").state == ReceiptState.PROCESSED
+        big = Receipt.objects.get(filename="riesig.xml")
+        assert big.state == ReceiptState.REFUSED and "larger than" in big.problem
+        assert originals.read(big.storage_name).startswith(b"<a>xxx")  # kept all the same
+
+
+def test_a_mailbox_is_polled_by_one_worker_at_a_time(settings, account) -> None:  # noqa: ANN001
+    import threading  # noqa: PLC0415
+
+    from django.db import connections  # noqa: PLC0415
+
+    _configure(settings, account)
+    append(account, mail("Warten"))
+    held, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        try:
+            with mail_service._mailbox_lock("rechnungen") as locked:  # noqa: SLF001
+                assert locked
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert held.wait(10)
+        assert mail_service.poll_all() == {}  # skipped while the other worker polls
+    finally:
+        release.set()
+        thread.join()
+    assert mail_service.poll_all() == {"rechnungen": 1}
