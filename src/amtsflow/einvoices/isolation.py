@@ -62,6 +62,7 @@ register(
         ui_detail=(
             "einvoices:invoice_detail",
             "einvoices:invoice_assign",
+            "einvoices:invoice_start_approval",
             "einvoices:invoice_original",
             "einvoices:invoice_pdf",
             "einvoices:invoice_report_html",
@@ -76,6 +77,7 @@ register(
             "einvoices-api:invoice-original",
             "einvoices-api:invoice-report",
             "einvoices-api:invoice-assign",
+            "einvoices-api:invoice-start-approval",
         ),
     )
 )

@@ -14,6 +14,9 @@ urlpatterns = [
     path("rechnungen/leitweg/<uuid:route_id>/loeschen/", routes.route_delete, name="route_delete"),
     path("rechnungen/<uuid:invoice_id>/", invoices.invoice_detail, name="invoice_detail"),
     path("rechnungen/<uuid:invoice_id>/zuordnen/", invoices.invoice_assign, name="invoice_assign"),
+    path(
+        "rechnungen/<uuid:invoice_id>/freigabe-starten/", invoices.invoice_start_approval, name="invoice_start_approval"
+    ),
     path("rechnungen/<uuid:invoice_id>/original/", invoices.invoice_original, name="invoice_original"),
     path("rechnungen/<uuid:invoice_id>/lesbar.pdf", invoices.invoice_pdf, name="invoice_pdf"),
     path("rechnungen/<uuid:invoice_id>/pruefbericht.html", invoices.invoice_report_html, name="invoice_report_html"),

@@ -33,6 +33,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorView
         "original": READ,
         "report": READ,
         "assign": ADMIN,
+        "start_approval": ADMIN,
     }
 
     def get_queryset(self):  # noqa: ANN201
@@ -108,6 +109,13 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorView
             actor=self.actor, invoice=invoice, org_unit=unit, remember_route=data["remember"]
         )
         return Response(s.InvoiceSerializer(invoice).data)
+
+    @extend_schema(request=None, responses=s.InvoiceSerializer)
+    @action(detail=True, methods=["post"], url_path="start-approval")
+    def start_approval(self, request: Request, id: str) -> Response:  # noqa: A002
+        """Start the approval of a received invoice again (e.g. after the approval model was deployed)."""
+        invoice = clearing.start_approval(actor=self.actor, invoice=self.get_object())
+        return Response(s.InvoiceSerializer(selectors.get_invoice(actor=self.actor, public_id=invoice.public_id)).data)
 
 
 class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActorViewSet):

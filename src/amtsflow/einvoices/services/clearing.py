@@ -37,3 +37,15 @@ def assign_unit(*, actor: Actor, invoice: Invoice, org_unit: OrgUnit, remember_r
         routing.save_route(actor=actor, leitweg_id=invoice.buyer_reference, org_unit=org_unit)
     processing.announce(actor, invoice)
     return invoice
+
+
+@transaction.atomic
+def start_approval(*, actor: Actor, invoice: Invoice) -> Invoice:
+    """Announce a received invoice again, e.g. after the approval model was deployed or its start failed."""
+    actor.require(perms.MANAGE)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.state != InvoiceState.RECEIVED or invoice.process_instance_id:
+        raise Conflict(_("The approval of this invoice has already started or the invoice is not routed yet."))
+    audit.record(actor=actor, action="invoice.approval_requested", obj=invoice)
+    processing.announce(actor, invoice)
+    return invoice

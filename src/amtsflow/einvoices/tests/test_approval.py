@@ -446,3 +446,32 @@ def test_only_the_approving_instance_may_decide_release_or_reject(
                 step()
         invoice.refresh_from_db()
         assert invoice.state == InvoiceState.IN_APPROVAL and not invoice.decisions.exists()
+
+
+def test_invoices_received_before_the_model_was_deployed_can_start_their_approval(  # noqa: PLR0913
+    tenant_a, invoice_setup, owner, routed, people, committed, login, treasurer_member, api_client_for, admin_a
+) -> None:
+    from django.urls import reverse  # noqa: PLC0415
+
+    with tenant_scope(tenant_a):
+        first = receive(people.clerk, "01.10a-INVOICE_ubl.xml", committed)
+        second = receive(people.clerk, "01.11a-INVOICE_ubl.xml", committed)
+        assert first.state == second.state == InvoiceState.RECEIVED and not first.process_instance_id
+        deploy_invoice_process(owner)
+    client = login(treasurer_member)
+    page = reverse("einvoices:invoice_detail", kwargs={"tenant_slug": tenant_a.slug, "invoice_id": first.public_id})
+    assert "Start the approval" in client.get(page).content.decode()
+    start = reverse(
+        "einvoices:invoice_start_approval", kwargs={"tenant_slug": tenant_a.slug, "invoice_id": first.public_id}
+    )
+    with committed():
+        assert client.post(start).status_code == 302
+    api = api_client_for(admin_a)
+    with committed():
+        response = api.post(f"/api/v1/invoices/{second.public_id}/start-approval/")
+    assert response.status_code == 200, response.content
+    with tenant_scope(tenant_a):
+        for invoice in (first, second):
+            invoice.refresh_from_db()
+            assert invoice.state == InvoiceState.IN_APPROVAL and invoice.process_instance_id
+    assert api.post(f"/api/v1/invoices/{second.public_id}/start-approval/").status_code == 409  # only once

@@ -93,6 +93,9 @@ def invoice_detail(request: HttpRequest, tenant_slug: str, invoice_id: str) -> H
             "duplicate": invoice.possible_duplicate_of,
             "assign_form": assign_form,
             "approval": approval.overview(actor=actor, invoice=invoice),
+            "can_start_approval": can_manage
+            and invoice.state == InvoiceState.RECEIVED
+            and not invoice.process_instance_id,
         },
     )
 
@@ -118,6 +121,24 @@ def invoice_assign(request: HttpRequest, tenant_slug: str, invoice_id: str) -> H
         messages.error(request, error.message)
         return redirect(back)
     messages.success(request, _("The invoice was assigned to %(unit)s.") % {"unit": form.cleaned_data["org_unit"]})
+    return redirect(back)
+
+
+@require_POST
+def invoice_start_approval(request: HttpRequest, tenant_slug: str, invoice_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    invoice = selectors.get_invoice(actor=actor, public_id=invoice_id)
+    back = url(request, "invoice_detail", invoice_id=invoice.public_id)
+    try:
+        clearing.start_approval(actor=actor, invoice=invoice)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    invoice.refresh_from_db()
+    if invoice.process_instance_id:
+        messages.success(request, _("The approval has started."))
+    else:
+        messages.error(request, _("No deployed process starts on received invoices; deploy “Rechnungseingang” first."))
     return redirect(back)
 
 
