@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from amtsflow.core.exceptions import DomainError
+from amtsflow.einvoices import selectors
 from amtsflow.einvoices.models import Intake, IntakeState
 from amtsflow.einvoices.services import mail
 from amtsflow.tenants.models import Tenant
@@ -18,9 +19,7 @@ from amtsflow.tenants.operator_views import operator_required
 @operator_required
 def intake_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", IntakeState.CLEARING)
-    intakes = Intake.objects.select_related("tenant")
-    if state in IntakeState.values:
-        intakes = intakes.filter(state=state)
+    intakes = selectors.list_intakes(state=state)
     return render(
         request,
         "einvoices/operator/intake_list.html",

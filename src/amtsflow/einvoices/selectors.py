@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from amtsflow.core.selectors import get_by_public_id
 from amtsflow.einvoices import originals
 from amtsflow.einvoices import permissions as perms
-from amtsflow.einvoices.models import BookingBatch, Invoice, LeitwegRoute, Receipt
+from amtsflow.einvoices.models import BookingBatch, Intake, IntakeState, Invoice, LeitwegRoute, Receipt
 from amtsflow.einvoices.reading import Invoice as ReadInvoice
 from amtsflow.einvoices.reading import detect, read_invoice
 from amtsflow.tenants.actor import Actor
@@ -77,3 +77,9 @@ def read_back(invoice: Invoice) -> ReadInvoice | None:
 
 def stored(name: str) -> bytes:
     return originals.read(name)
+
+
+def list_intakes(*, state: str = IntakeState.CLEARING) -> QuerySet[Intake]:
+    """Files of the shared mailbox outside any tenant; for provider operators (the views check the flag)."""
+    intakes = Intake.objects.select_related("tenant")
+    return intakes.filter(state=state) if state in IntakeState.values else intakes

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from amtsflow.einvoices.mailbox.bounded import Refused, children, parse
+from amtsflow.files.ingest.names import clean_name
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +78,14 @@ def _date(message: EmailMessage) -> datetime.datetime | None:
 
 
 def clean_filename(name: str | None, fallback: str) -> str:
-    """The last path component, without control or direction characters and characters no file system likes."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(".").strip()
-    if len(name) > _MAX_FILENAME:
+    """The last path component bounded with its extension kept, then the e-file's own cleaning (no control,
+    direction or reserved characters)."""
+    name = re.split(r"[/\\]", name or "")[-1]
+    if len(name) > _MAX_FILENAME:  # bounded here first, so the extension survives
         stem, dot, extension = name.rpartition(".")
         extension = extension[:10] if dot else ""
         name = stem[: _MAX_FILENAME - len(extension) - 1] + "." + extension if extension else name[:_MAX_FILENAME]
-    return name or fallback
+    return clean_name(name) or fallback
 
 
 def _invoice_kind(content_type: str, filename: str) -> str | None:

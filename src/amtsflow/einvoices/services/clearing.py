@@ -39,12 +39,21 @@ def assign_unit(*, actor: Actor, invoice: Invoice, org_unit: OrgUnit, remember_r
     return invoice
 
 
+def approval_can_start(invoice: Invoice) -> bool:
+    """Routed, and no approval instance yet (none was deployed, or its start failed)."""
+    return invoice.state == InvoiceState.RECEIVED and not invoice.process_instance_id
+
+
+def can_start_approval(actor: Actor, invoice: Invoice) -> bool:
+    return actor.can(perms.MANAGE) and approval_can_start(invoice)
+
+
 @transaction.atomic
 def start_approval(*, actor: Actor, invoice: Invoice) -> Invoice:
     """Announce a received invoice again, e.g. after the approval model was deployed or its start failed."""
     actor.require(perms.MANAGE)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.state != InvoiceState.RECEIVED or invoice.process_instance_id:
+    if not approval_can_start(invoice):
         raise Conflict(_("The approval of this invoice has already started or the invoice is not routed yet."))
     audit.record(actor=actor, action="invoice.approval_requested", obj=invoice)
     processing.announce(actor, invoice)

@@ -18,6 +18,7 @@ from amtsflow.core.exceptions import ValidationFailed
 from amtsflow.einvoices import originals
 from amtsflow.einvoices import permissions as perms
 from amtsflow.einvoices.models import Channel, Receipt, ReceiptState
+from amtsflow.files.ingest.names import clean_name
 from amtsflow.tenants.actor import Actor
 
 MAX_FILES_PER_DELIVERY = 50
@@ -40,8 +41,7 @@ class MailOrigin:
 
 
 def clean_filename(name: str) -> str:
-    base = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
-    return (base or "rechnung")[:255]
+    return clean_name(name) or "rechnung"  # the e-file's cleaning: the name is shown and filed there
 
 
 def check_delivery(files: list[IncomingFile]) -> None:

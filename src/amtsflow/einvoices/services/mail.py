@@ -98,27 +98,36 @@ def _deliver(tenant: Tenant, parts: MailParts, origin: intake.MailOrigin, source
         return count
 
 
+def _refused_mail(tenant: Tenant, parts: MailParts, origin: intake.MailOrigin, source: str, raw: bytes) -> None:
+    problem = parts.problem or _("The mail has no invoice attached.")
+    filename = (parts.subject or "mail")[:200] + ".eml"
+    _refused_receipt(tenant, filename, origin.sha256, origin.storage_name, len(raw), origin, source, problem)
+
+
 def _refused_attachment(
     tenant: Tenant, attachment: MailAttachment, origin: intake.MailOrigin, source: str, problem: str
 ) -> None:
     sha256, name = originals.store(attachment.content)
+    filename = intake.clean_filename(attachment.filename)
+    _refused_receipt(tenant, filename, sha256, name, len(attachment.content), origin, source, problem)
+
+
+def _refused_receipt(  # noqa: PLR0913
+    tenant: Tenant,
+    filename: str,
+    sha256: str,
+    name: str,
+    size: int,
+    origin: intake.MailOrigin,
+    source: str,
+    problem: str,
+) -> None:
+    """An arrival of the mailbox that is kept and shown, but not processed."""
     Receipt.objects.create(
-        tenant=tenant, sha256=sha256, storage_name=name, size=len(attachment.content),
-        filename=intake.clean_filename(attachment.filename), channel=Channel.MAIL, source=source,
-        received_by="system:mailbox", mail_sha256=origin.sha256, mail_storage_name=origin.storage_name,
+        tenant=tenant, sha256=sha256, storage_name=name, size=size, filename=filename, channel=Channel.MAIL,
+        source=source, received_by="system:mailbox", mail_sha256=origin.sha256, mail_storage_name=origin.storage_name,
         mail_subject=origin.subject[:500], state=ReceiptState.REFUSED, problem=problem,
     )  # fmt: skip
-
-
-def _refused_mail(tenant: Tenant, parts: MailParts, origin: intake.MailOrigin, source: str, raw: bytes) -> None:
-    with transaction.atomic():
-        Receipt.objects.create(
-            tenant=tenant, sha256=origin.sha256, storage_name=origin.storage_name, size=len(raw),
-            filename=(parts.subject or "mail")[:200] + ".eml", channel=Channel.MAIL, source=source,
-            received_by="system:mailbox", mail_sha256=origin.sha256, mail_storage_name=origin.storage_name,
-            mail_subject=parts.subject[:500], state=ReceiptState.REFUSED,
-            problem=parts.problem or _("The mail has no invoice attached."),
-        )  # fmt: skip
 
 
 def _to_clearing(attachment: MailAttachment, origin: intake.MailOrigin, source: str) -> Intake:

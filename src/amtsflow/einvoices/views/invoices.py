@@ -93,9 +93,7 @@ def invoice_detail(request: HttpRequest, tenant_slug: str, invoice_id: str) -> H
             "duplicate": invoice.possible_duplicate_of,
             "assign_form": assign_form,
             "approval": approval.overview(actor=actor, invoice=invoice),
-            "can_start_approval": can_manage
-            and invoice.state == InvoiceState.RECEIVED
-            and not invoice.process_instance_id,
+            "can_start_approval": clearing.can_start_approval(actor, invoice),
         },
     )
 
