@@ -15,7 +15,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import saxonche
 from lxml import etree
@@ -95,7 +95,8 @@ def report_input(
     root = etree.Element(f"{_IN}createReportInput", nsmap={"in": IN_NS, "s": SCENARIOS_NS, "svrl": SVRL_NS})
     root.set("frameworkVersion", FRAMEWORK_VERSION)
     _sub(_sub(root, f"{_IN}engine"), f"{_IN}name", engine)
-    _sub(root, f"{_IN}timestamp", datetime.now(UTC).isoformat(timespec="milliseconds"))
+    # Local time with its offset, as the validator runs: rules compare its date with current-date() (local).
+    _sub(root, f"{_IN}timestamp", datetime.now().astimezone().isoformat(timespec="milliseconds"))
     identification = _sub(root, f"{_IN}documentIdentification")
     digest = _sub(identification, f"{_IN}documentHash")
     _sub(digest, f"{_IN}hashAlgorithm", "SHA-256")
