@@ -209,14 +209,14 @@ def reject(*, actor: Actor, invoice_id: str, instance_id: str, reason: str) -> b
     invoice.state, invoice.rejection_reason = InvoiceState.REJECTED, reason.strip()
     invoice.save(update_fields=["state", "rejection_reason", "updated_at"])
     mailed = bool(invoice.seller_email)
-    if mailed:
-        _mail_rejection(actor, invoice, key=f"{instance_id}:rejection")
     audit.record(
         actor=actor,
         action="invoice.rejected",
         obj=invoice,
         details={"by": decision.actor_label, "reason": invoice.rejection_reason, "mailed": mailed},
     )
+    if mailed:
+        _mail_rejection(actor, invoice, key=f"{instance_id}:rejection")  # last: nothing after it can fail
     return mailed
 
 
@@ -229,7 +229,8 @@ def _mail_rejection(actor: Actor, invoice: Invoice, *, key: str) -> None:
         headers={"X-Amtsflow-Key": key},
     )
     mime = message.message()
-    message.send()  # an OSError makes the step an incident; it is retried
+    # Filed first, sent last: a failing filing rolls the step back before anything left the house, and a
+    # failing send (an OSError: the step becomes an incident and is retried) rolls the filing back with it.
     if invoice.case_id:
         files_services.file_document(
             actor=actor,
@@ -239,6 +240,7 @@ def _mail_rejection(actor: Actor, invoice: Invoice, *, key: str) -> None:
             title=str(message.subject)[:300],
             direction=Direction.OUTGOING,
         )
+    message.send()
 
 
 # --- what the invoice page shows

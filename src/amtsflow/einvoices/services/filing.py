@@ -32,6 +32,16 @@ def case_subject(invoice: Invoice) -> str:
     return _("Invoice file %(name)s") % {"name": invoice.filename}
 
 
+def fiscal_year(invoice: Invoice) -> int:
+    """The budget year an invoice is filed under: the year of its invoice date, so a December invoice arriving
+    in January goes to the old year's file. Only the previous year is open for that (older invoices are booked
+    in the current year after the annual closing), and a date in the future counts as this year."""
+    this_year = timezone.localdate().year
+    if invoice.issue_date is None or not this_year - 1 <= invoice.issue_date.year <= this_year:
+        return this_year
+    return invoice.issue_date.year
+
+
 def validation_summary(invoice: Invoice, *, with_findings: bool = False) -> str:
     """The verdict in one line, optionally followed by every finding (the filed PDF is the readable report)."""
     if invoice.validity == "unstructured":
@@ -69,6 +79,7 @@ def file_invoice(
         file_title=config.file_title,
         subject=case_subject(invoice)[:300],
         org_unit=invoice.org_unit,
+        year=fiscal_year(invoice),
     )
     invoice.case_id = str(vorgang.public_id)
     invoice.case_label = f"{vorgang.akte.aktenzeichen}-{vorgang.number}"

@@ -22,6 +22,7 @@ from amtsflow.einvoices.demo import deploy_invoice_process, library_files
 from amtsflow.einvoices.models import BookingBatch, Decision, Invoice, InvoiceState, Receipt, Validity
 from amtsflow.einvoices.services import approval, export, intake, processing, routing
 from amtsflow.einvoices.tests.conftest import STANDARD
+from amtsflow.files import selectors as files_selectors
 from amtsflow.processes import selectors as process_selectors
 from amtsflow.processes import services as process_services
 from amtsflow.processes.clock import tick_all_tenants
@@ -152,6 +153,13 @@ def test_an_invoice_travels_from_receipt_through_four_eyes_and_approval_to_the_e
         with pytest.raises(Conflict, match="Four-eyes"):
             process_services.claim_task(actor=people.clerk, task=arithmetic)
     page = reverse("processes:task_detail", kwargs={"tenant_slug": tenant_a.slug, "task_id": arithmetic.public_id})
+    # the task page says so before the clerk fills anything in, and offers no claim or completion
+    shown = login(people.clerk.membership).get(page).content.decode()
+    assert 'id="four-eyes-notice"' in shown and "Four-eyes principle" in shown
+    claim = reverse("processes:task_claim", kwargs={"tenant_slug": tenant_a.slug, "task_id": arithmetic.public_id})
+    assert 'id="form-heading"' not in shown and claim not in shown
+    shown = login(people.clerk2.membership).get(page).content.decode()
+    assert 'id="four-eyes-notice"' not in shown and 'id="form-heading"' in shown
     response = login(people.clerk.membership).post(page, {"entscheidung": "richtig"})
     assert response.status_code == 409
     assert "Four-eyes" in response.content.decode()
@@ -259,6 +267,44 @@ def test_rejection_mails_the_reason_to_the_supplier(tenant_a, invoice_model, rou
     assert message.to == [invoice.seller_email]
     assert invoice.number in message.subject
     assert "Leistung nicht erbracht." in message.body
+
+
+@pytest.mark.parametrize("failing", ["mail server", "filing"])
+def test_a_failed_rejection_step_is_retried_without_a_second_mail(  # noqa: PLR0913
+    tenant_a, invoice_model, routed, people, owner, committed, monkeypatch, failing
+) -> None:
+    """Filed first, sent last: when the mail server refuses or the filing fails, nothing is filed or sent, the
+    invoice is not rejected and the step waits as an incident; the retry files and sends exactly once."""
+    from django.core.mail import EmailMessage  # noqa: PLC0415
+
+    from amtsflow.processes.models import Incident  # noqa: PLC0415
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError(f"{failing} down")
+
+    with tenant_scope(tenant_a):
+        invoice = receive(people.clerk, "01.01a-INVOICE_ubl.xml", committed)
+        with monkeypatch.context() as patched:
+            if failing == "mail server":
+                patched.setattr(EmailMessage, "send", broken)
+            else:
+                patched.setattr(approval.files_services, "file_document", broken)
+            invoice = complete(
+                people.clerk, invoice, FACTUAL, committed, entscheidung="ablehnen", begruendung="Leistung fehlt."
+            )
+        assert invoice.state == InvoiceState.IN_APPROVAL
+        incident = Incident.objects.get(instance__public_id=invoice.process_instance_id)
+        assert f"{failing} down" in incident.error
+        case = files_selectors.get_vorgang(actor=people.clerk, public_id=invoice.case_id)
+        assert not case.documents.filter(versions__filename="ablehnung.eml").exists()
+        assert not mail.outbox
+
+        with committed():
+            process_services.retry_incident(actor=owner, incident=incident)
+        invoice.refresh_from_db()
+        assert invoice.state == InvoiceState.REJECTED
+        assert case.documents.filter(versions__filename="ablehnung.eml").count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_rejection_without_supplier_address_is_recorded_and_said_on_the_task(

@@ -1,6 +1,9 @@
 """Taking invoices in through the service layer: store first, duplicates, formats, routing, filing, clearing."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from amtsflow.audit.models import AuditEntry
 from amtsflow.core.exceptions import ValidationFailed
@@ -53,6 +56,23 @@ def test_a_valid_invoice_is_validated_read_routed_and_filed(
         titles = sorted(d.title for d in files_selectors.list_documents(actor=treasurer).filter(vorgang=vorgang))
         assert titles == sorted(["Invoice (original)", "Validation report (SVRL)", "Invoice (readable)"])
         assert AuditEntry.objects.filter(action="invoice.received", object_id=str(invoice.public_id)).exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "filed_year"),
+    [("2017-01-10", 2016), ("2016-04-20", 2016), ("2018-02-01", 2018), ("2015-12-01", 2015)],
+    ids=["december-invoice-in-january", "same-year", "older-than-last-year", "dated-in-the-future"],
+)
+def test_invoices_are_filed_under_their_fiscal_year(  # noqa: PLR0913
+    tenant_a, invoice_setup, invoice_clerk, treasurer, committed, today, filed_year
+):  # noqa: ANN001
+    """01.01a is dated 2016-04-04: its case goes into the invoice file of 2016 while that year or the next one
+    runs; later, or when the date lies ahead, into the file of the year it arrived."""
+    with time_machine.travel(dt.datetime.fromisoformat(f"{today}T10:00:00+01:00"), tick=False), tenant_scope(tenant_a):
+        (receipt,) = _receive(invoice_clerk, _file("01.01a-INVOICE_ubl.xml"), committed=committed)
+        vorgang = files_selectors.get_vorgang(actor=treasurer, public_id=receipt.invoice.case_id)
+        assert vorgang.akte.year == filed_year
+        assert vorgang.akte.title.endswith(str(filed_year))
 
 
 def test_the_original_is_stored_unchanged_before_processing(tenant_a, invoice_setup, invoice_clerk, committed):  # noqa: ANN001

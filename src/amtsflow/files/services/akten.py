@@ -252,9 +252,11 @@ def open_process_case(
     subject: str,
     is_test: bool = False,
     org_unit: OrgUnit | None = None,
+    year: int | None = None,
 ) -> Vorgang:
     """A new case for a process instance, in the year's collective file of that process under the plan entry
-    (created on first use). Test cases of the sandbox go into a separate file so production files stay clean."""
+    (created on first use). Test cases of the sandbox go into a separate file so production files stay clean.
+    `year`: the year the case belongs to (e.g. an invoice's fiscal year), by default the current one."""
     actor.require(perms.EDIT)
     plan_entry = AktenplanEntry.objects.filter(number=plan_entry_number, is_active=True).first()
     if plan_entry is None:
@@ -262,7 +264,7 @@ def open_process_case(
             _("The file plan has no active entry %(number)s for the cases of this process.")
             % {"number": plan_entry_number}
         )
-    year = timezone.localdate().year
+    year = year or timezone.localdate().year
     title = f"{file_title} {year}" + (" (Test)" if is_test else "")
     # Locked as it is read (it serialises case numbers within the file); a file created here is this
     # transaction's own until it commits.

@@ -60,11 +60,8 @@ class SendEmail(Connector):
         )
         mime = message.message()
         message_id = mime["Message-ID"]
-        try:
-            message.send()
-        except OSError as error:
-            raise ConnectorError(f"mail server refused or unreachable: {error}") from error
-        # The sent mail goes into the case as an outgoing document.
+        # The mail goes into the case as an outgoing document before it is sent: a failing filing then stops
+        # the step before anything left the house, and a failing send rolls the filing back with the step.
         files_services.file_document(
             actor=context.actor,
             vorgang=_case(context),
@@ -73,6 +70,10 @@ class SendEmail(Connector):
             title=str(inputs["subject"])[:300],
             direction=Direction.OUTGOING,
         )
+        try:
+            message.send()
+        except OSError as error:
+            raise ConnectorError(f"mail server refused or unreachable: {error}") from error
         return {"message_id": message_id}
 
 

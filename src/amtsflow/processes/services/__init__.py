@@ -9,6 +9,7 @@ from amtsflow.processes.services.definitions import (
     update_model_settings,
 )
 from amtsflow.processes.services.instances import cancel_instance, fire_due_timers, start_for_event, start_instance
+from amtsflow.processes.services.separation import separation_notice
 from amtsflow.processes.services.tasks import (
     claim_task,
     complete_task,
@@ -32,6 +33,7 @@ __all__ = [
     "retry_incident",
     "run_connectors",
     "save_draft",
+    "separation_notice",
     "start_for_event",
     "start_instance",
     "task_variables",

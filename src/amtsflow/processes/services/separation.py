@@ -50,17 +50,25 @@ def _completed_by_actor(actor: Actor, task: Task, elements: tuple[str, ...]) -> 
     return list(events.values_list("activity", flat=True))
 
 
-def require_other_person(actor: Actor, task: Task) -> None:
-    """Refuse claiming or completing a task by the person who completed a task it is separated from."""
+def separation_notice(actor: Actor, task: Task) -> str:
+    """Why this actor may not claim or complete the task (four-eyes principle), or "" when nothing bars it."""
     elements = barred_elements(task)
     if not elements or actor.is_system:
-        return
+        return ""
     done = _completed_by_actor(actor, task, elements)
-    if done:
-        raise Conflict(
-            _("Four-eyes principle: you completed “%(done)s” for this case, so someone else must complete “%(task)s”.")
-            % {"done": done[0], "task": task.name}
-        )
+    if not done:
+        return ""
+    message = _(
+        "Four-eyes principle: you completed “%(done)s” for this case, so someone else must complete “%(task)s”."
+    )
+    return message % {"done": done[0], "task": task.name}
+
+
+def require_other_person(actor: Actor, task: Task) -> None:
+    """Refuse claiming or completing a task by the person who completed a task it is separated from."""
+    notice = separation_notice(actor, task)
+    if notice:
+        raise Conflict(notice)
 
 
 def barred_task_ids(actor: Actor) -> list[int]:

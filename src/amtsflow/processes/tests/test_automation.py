@@ -80,6 +80,38 @@ def test_dmn_approves_and_files_the_decision_letter_and_mail(tenant_a, antrag_mo
     assert "genehmigt" in mail.outbox[0].body
 
 
+def test_a_mail_whose_filing_fails_is_not_sent_until_the_retry(  # noqa: PLR0913
+    tenant_a, antrag_model, clerk, owner, committed, monkeypatch
+) -> None:
+    """email.send files the mail before it sends it: a failing filing leaves nothing sent, the retry sends once."""
+    from amtsflow.processes.connectors import builtin  # noqa: PLC0415
+    from amtsflow.processes.models import Incident  # noqa: PLC0415
+
+    file_document = builtin.files_services.file_document
+
+    def failing_for_mail(**kwargs: object) -> object:
+        if kwargs.get("filename") == "mail.eml":
+            raise OSError("storage full")
+        return file_document(**kwargs)
+
+    with tenant_scope(tenant_a):
+        instance = services.start_instance(actor=clerk, model=antrag_model, data=ANTRAG)
+        with monkeypatch.context() as patched:
+            patched.setattr(builtin.files_services, "file_document", failing_for_mail)
+            with committed():
+                services.complete_task(
+                    actor=clerk, task=_open(clerk, instance, "Formale Prüfung"), data={"vollstaendig": "true"}
+                )
+        incident = Incident.objects.get(instance=instance)
+        assert "storage full" in incident.error
+        assert not mail.outbox
+        with committed():
+            services.retry_incident(actor=owner, incident=incident)
+        instance.refresh_from_db()
+        assert instance.status == InstanceStatus.COMPLETED
+    assert len(mail.outbox) == 1
+
+
 def test_large_amount_goes_to_the_head_of_department(tenant_a, antrag_model, clerk, head, committed) -> None:
     with tenant_scope(tenant_a):
         instance = services.start_instance(actor=clerk, model=antrag_model, data={**ANTRAG, "betrag": 9000})

@@ -40,13 +40,16 @@ def _task_context(request: HttpRequest, task, form=None) -> dict:  # noqa: ANN00
     actor = actor_of(request)
     fields = services.form_fields(task)
     variables = services.task_variables(task) if task.state == TaskState.OPEN else {}
+    can_work = actor.can(perms.WORK) and task.state == TaskState.OPEN
     return {
         "task": task,
         "form": form or make_form(fields, current=variables),
         "variables": {k: v for k, v in variables.items() if not str(k).startswith("_")},
         "mine": actor.membership is not None and task.assignee_id == actor.membership.pk,
         "members": tenant_selectors.list_members(actor=actor) if actor.can(perms.WORK) else [],
-        "can_work": actor.can(perms.WORK) and task.state == TaskState.OPEN,
+        "can_work": can_work,
+        # Said before anyone fills the form: claiming or completing would be refused anyway.
+        "barred": services.separation_notice(actor, task) if can_work else "",
     }
 
 
