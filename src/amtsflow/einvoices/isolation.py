@@ -155,7 +155,8 @@ register(
 )
 
 
-exempt(
-    "operator-einvoices:intake_assign",
-    reason="provider operators' clearing of the shared mailbox: files that belong to no tenant yet",
-)
+for _operator_view in ("operator-einvoices:intake_assign", "operator-einvoices:intake_discard"):
+    exempt(
+        _operator_view,
+        reason="provider operators' clearing of the shared mailbox: files that belong to no tenant yet",
+    )

@@ -49,3 +49,17 @@ def intake_assign(request: HttpRequest, intake_id: str) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
     return redirect(reverse("operator-einvoices:intake_list"))
+
+
+@require_POST
+@operator_required
+def intake_discard(request: HttpRequest, intake_id: str) -> HttpResponse:
+    row = get_object_or_404(Intake, public_id=intake_id)
+    try:
+        mail.discard_intake(
+            operator_label=request.user.get_username(), intake_row=row, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("%(name)s was set aside; the file stays stored.") % {"name": row.filename})
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("operator-einvoices:intake_list"))

@@ -168,6 +168,22 @@ def assign_intake(*, operator_label: str, intake_row: Intake, tenant: Tenant) ->
     return receipt
 
 
+def discard_intake(*, operator_label: str, intake_row: Intake, reason: str) -> Intake:
+    """A provider operator sets aside a file no municipality will take (spam, a misdirected invoice already
+    answered elsewhere). The original stays stored; the reason and the operator are kept on the row."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed(_("Give a reason."), field_errors={"reason": [_("Required.")]})
+    with transaction.atomic():
+        row = Intake.objects.select_for_update().get(pk=intake_row.pk)
+        if row.state != IntakeState.CLEARING:
+            raise ValidationFailed(_("This file is no longer in clearing."))
+        row.state, row.problem, row.routed_by = IntakeState.DISCARDED, reason[:2000], operator_label[:150]
+        row.save(update_fields=["state", "problem", "routed_by", "updated_at"])
+    logger.info("clearing file %s (%s) discarded by %s: %s", row.public_id, row.filename, operator_label, reason)
+    return row
+
+
 @contextmanager
 def _mailbox_lock(name: str) -> Iterator[bool]:
     """Whether this process may poll the mailbox now. PostgreSQL: a session advisory lock, so workers and the

@@ -121,6 +121,40 @@ def test_operators_hand_clearing_files_to_a_municipality(
     assert row.state == IntakeState.ROUTED and row.routed_by == admin_a.user.username
 
 
+def test_operators_set_aside_clearing_files_with_a_reason_and_keep_them(
+    tenant_b, login, admin_a, rules, document_root
+) -> None:  # noqa: ANN001
+    from django.urls import reverse  # noqa: PLC0415
+
+    content = _xml("01.07a-INVOICE_ubl.xml")
+    sha256, name = originals.store(content)
+    row = Intake.objects.create(
+        sha256=sha256, storage_name=name, size=len(content), filename="spam.xml", channel="mail",
+        source="rechnungen: x@y.example", buyer_reference="99000000-05676-98", state=IntakeState.CLEARING,
+    )  # fmt: skip
+    discard = reverse("operator-einvoices:intake_discard", args=[row.public_id])
+    member = login(admin_a)
+    assert member.post(discard, {"reason": "Werbung"}).status_code == 404  # not an operator
+    admin_a.user.is_operator = True
+    admin_a.user.save()
+    assert discard in member.get(reverse("operator-einvoices:intake_list")).content.decode()
+    member.post(discard, {"reason": "   "})
+    row.refresh_from_db()
+    assert row.state == IntakeState.CLEARING  # a reason is required
+    response = member.post(discard, {"reason": "Werbung, keine Rechnung"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.state, row.problem, row.routed_by) == (
+        IntakeState.DISCARDED, "Werbung, keine Rechnung", admin_a.user.username,
+    )  # fmt: skip
+    assert originals.read(row.storage_name) == content
+    member.post(reverse("operator-einvoices:intake_assign", args=[row.public_id]), {"tenant": tenant_b.pk})
+    row.refresh_from_db()
+    assert row.state == IntakeState.DISCARDED  # no longer in clearing: not handed over afterwards
+    listed = member.get(reverse("operator-einvoices:intake_list"), {"state": "discarded"}).content.decode()
+    assert "spam.xml" in listed and "Werbung, keine Rechnung" in listed
+
+
 def test_a_bad_attachment_does_not_hold_up_the_others(  # noqa: PLR0913
     settings, account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
 ) -> None:  # noqa: ANN001
