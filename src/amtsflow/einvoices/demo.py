@@ -4,6 +4,7 @@ received invoices."""
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,12 +13,15 @@ from amtsflow.einvoices.demo_invoices import Line, Supplier, build_invoice, leit
 from amtsflow.einvoices.models import Channel, LeitwegRoute, Receipt
 from amtsflow.einvoices.services import intake, routing
 from amtsflow.einvoices.services.processing import INVOICE_RECEIVED
+from amtsflow.processes import selectors as process_selectors
 from amtsflow.processes import services
-from amtsflow.processes.models import ProcessModel
 from amtsflow.tenants import selectors as tenant_selectors
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.context import tenant_scope
 from amtsflow.tenants.models import OrgUnit, Tenant, User
+
+if TYPE_CHECKING:
+    from amtsflow.processes.models import ProcessModel
 
 LIBRARY = Path(__file__).parent / "library"
 BPMN = "rechnungseingang.bpmn"
@@ -29,12 +33,12 @@ def library_files() -> tuple[bytes, list[tuple[str, bytes]]]:
 
 
 @transaction.atomic
-def deploy_invoice_process(actor: Actor) -> ProcessModel:
+def deploy_invoice_process(actor: Actor) -> "ProcessModel":
     """Import and deploy "Rechnungseingang" and let received invoices start it. Safe to run again: an existing
     model is left as its process owners changed it, only a missing deployment or start event is added."""
     bpmn, dmn = library_files()
     parsed = services.check_model(bpmn, dmn)
-    model = ProcessModel.objects.filter(key=parsed.process_id).first()
+    model = process_selectors.model_by_key(parsed.process_id)
     if model is None:
         model = services.import_model(actor=actor, bpmn=bpmn, dmn=dmn)
     if not model.versions.exists():

@@ -9,8 +9,8 @@ REFERENCE = Path(__file__).parent / "library" / "reference.bpmn"
 
 
 def _instance(tenant):  # noqa: ANN001, ANN202
+    from amtsflow.files import selectors as files_selectors
     from amtsflow.files import services as files_services
-    from amtsflow.files.models import AktenplanEntry
     from amtsflow.processes import services
     from amtsflow.processes.models import ProcessModel
     from amtsflow.tenants.actor import Actor
@@ -18,7 +18,7 @@ def _instance(tenant):  # noqa: ANN001, ANN202
 
     with tenant_scope(tenant):
         system = Actor.for_system(tenant, "isolation-test")
-        if not AktenplanEntry.objects.filter(number="6.60.01").exists():
+        if not files_selectors.list_plan_entries(actor=system).filter(number="6.60.01").exists():
             files_services.create_plan_entry(actor=system, number="6", title="Bauen", accepts_files=False)
             files_services.create_plan_entry(actor=system, number="6.60", title="Straßen", accepts_files=False)
             files_services.create_plan_entry(actor=system, number="6.60.01", title="Schäden")

@@ -1,12 +1,15 @@
-"""Read side of the process engine: inbox, models, instances, incidents, event log."""
+"""Read side of the process engine: inbox, models, instances, incidents, event log; and what other apps may
+ask about the instances their processes run (they never read the engine's tables themselves)."""
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from amtsflow.core.selectors import get_by_public_id
 from amtsflow.processes import permissions as perms
-from amtsflow.processes.constants import TaskState
+from amtsflow.processes.constants import InstanceStatus, Lifecycle, TaskState
 from amtsflow.processes.models import (
     Incident,
     ProcessEvent,
@@ -19,7 +22,7 @@ from amtsflow.processes.models import (
 from amtsflow.processes.services.separation import barred_task_ids
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.constants import Role
-from amtsflow.tenants.models import OrgUnit
+from amtsflow.tenants.models import Membership, OrgUnit
 
 
 def _unit_and_below(unit: OrgUnit) -> set[int]:
@@ -111,3 +114,56 @@ def list_events(*, actor: Actor, process_key: str | None = None, include_test: b
     if process_key:
         events = events.filter(process_key=process_key)
     return events if include_test else events.filter(is_test=False)
+
+
+# --- for other apps: the instances their processes run, by public id (they hold no rows of this app)
+
+
+def model_by_key(key: str) -> ProcessModel | None:
+    """The active tenant's model of that process id, if imported."""
+    return ProcessModel.objects.filter(key=key).first()
+
+
+def is_running(instance_id: str) -> bool:
+    return (
+        bool(instance_id)
+        and ProcessInstance.objects.filter(public_id=instance_id, status=InstanceStatus.RUNNING).exists()
+    )
+
+
+def open_tasks_of(instance_id: str) -> QuerySet[Task]:
+    """The open user tasks of one instance, oldest first (none for an empty id)."""
+    if not instance_id:
+        return Task.objects.none()
+    tasks = Task.objects.filter(instance__public_id=instance_id, state=TaskState.OPEN)
+    return tasks.select_related("instance__version", "assignee__user").order_by("created_at")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Who completed a user task: a member, or the label of an API client or system in the event log."""
+
+    membership: Membership | None
+    label: str
+    at: dt.datetime
+
+
+def last_completion(instance_id: str) -> Completion | None:
+    """Who completed the instance's most recent user task (the one a following service task acts on)."""
+    task = (
+        Task.objects.filter(instance__public_id=instance_id, state=TaskState.COMPLETED)
+        .select_related("completed_by__user")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    if task is None:
+        return None
+    if task.completed_by is not None:
+        user = task.completed_by.user
+        return Completion(task.completed_by, user.get_full_name() or user.get_username(), task.completed_at)
+    event = (
+        ProcessEvent.objects.filter(instance=task.instance, element_id=task.element_id, lifecycle=Lifecycle.COMPLETE)
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    return Completion(None, event.resource if event else "—", task.completed_at)

@@ -10,7 +10,7 @@ connector calls) without doing its work twice.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -24,12 +24,14 @@ from amtsflow.einvoices.services import coding
 from amtsflow.files import selectors as files_selectors
 from amtsflow.files import services as files_services
 from amtsflow.files.constants import Direction
-from amtsflow.processes.constants import InstanceStatus, Lifecycle, TaskState
-from amtsflow.processes.models import ProcessEvent, ProcessInstance, Task
-from amtsflow.processes.services.separation import barred_elements
+from amtsflow.processes import selectors as process_selectors
+from amtsflow.processes import services as process_services
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.constants import Role
 from amtsflow.tenants.models import Membership, OrgUnit
+
+if TYPE_CHECKING:
+    from amtsflow.processes.models import Task
 
 REMINDER_LEAD = dt.timedelta(days=3)  # tasks are due this long before the cash discount or due date ends
 ESCALATION_LEAD = dt.timedelta(days=1)  # the head of department is called in this long before
@@ -88,10 +90,7 @@ def take_over(*, invoice_id: str, instance_id: str) -> dict[str, Any]:
     if invoice.process_instance_id != instance_id:
         if invoice.state not in (InvoiceState.RECEIVED, InvoiceState.IN_APPROVAL):
             raise StepFailed(f"invoice {invoice_id} is {invoice.state}; its approval is over")
-        running = ProcessInstance.objects.filter(
-            public_id=invoice.process_instance_id or None, status=InstanceStatus.RUNNING
-        )
-        if invoice.process_instance_id and running.exists():
+        if process_selectors.is_running(invoice.process_instance_id):
             raise StepFailed(f"invoice {invoice_id} is already in the approval of another process instance")
     if invoice.state == InvoiceState.RECEIVED:
         invoice.state = InvoiceState.IN_APPROVAL
@@ -111,38 +110,9 @@ def take_over(*, invoice_id: str, instance_id: str) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Completion:
-    """Who completed the user task a step follows."""
-
-    membership: Membership | None
-    label: str
-    at: dt.datetime
-
-
-def _last_completion(instance_id: str) -> Completion | None:
-    task = (
-        Task.objects.filter(instance__public_id=instance_id, state=TaskState.COMPLETED)
-        .select_related("completed_by__user")
-        .order_by("-completed_at", "-pk")
-        .first()
-    )
-    if task is None:
-        return None
-    if task.completed_by is not None:
-        user = task.completed_by.user
-        return Completion(task.completed_by, user.get_full_name() or user.get_username(), task.completed_at)
-    event = (
-        ProcessEvent.objects.filter(instance=task.instance, element_id=task.element_id, lifecycle=Lifecycle.COMPLETE)
-        .order_by("-timestamp", "-pk")
-        .first()
-    )
-    return Completion(None, event.resource if event else "—", task.completed_at)
-
-
 def _decide(invoice: Invoice, step: str, comment: str, instance_id: str) -> Decision:
     """One Decision per task completion: a retry of the same step finds the one already written."""
-    who = _last_completion(instance_id)
+    who = process_selectors.last_completion(instance_id)
     since = who.at if who else None
     existing = invoice.decisions.filter(step=step)
     if since is not None:
@@ -248,7 +218,7 @@ def _mail_rejection(actor: Actor, invoice: Invoice, *, key: str) -> None:
 
 @dataclass
 class OpenStep:
-    task: Task
+    task: "Task"
     barred: bool  # the viewer may not complete it (four-eyes)
 
 
@@ -268,14 +238,8 @@ class ApprovalOverview:
 def overview(*, actor: Actor, invoice: Invoice) -> ApprovalOverview:
     """Context of the approval section of the invoice page (the caller has read access to the invoice)."""
     lines = list(invoice.coding_lines.all())
-    tasks = (
-        Task.objects.filter(instance__public_id=invoice.process_instance_id, state=TaskState.OPEN)
-        .select_related("instance__version", "assignee__user")
-        .order_by("created_at")
-        if invoice.process_instance_id
-        else Task.objects.none()
-    )
-    steps = [OpenStep(task, _barred(actor, task)) for task in tasks]
+    tasks = process_selectors.open_tasks_of(invoice.process_instance_id)
+    steps = [OpenStep(task, bool(process_services.separation_notice(actor, task))) for task in tasks]
     return ApprovalOverview(
         invoice=invoice,
         decisions=list(invoice.decisions.select_related("membership__user")),
@@ -287,12 +251,3 @@ def overview(*, actor: Actor, invoice: Invoice) -> ApprovalOverview:
         no_mail_notice=no_mail_notice(invoice) if invoice.state == InvoiceState.IN_APPROVAL else "",
         started=bool(invoice.process_instance_id),
     )
-
-
-def _barred(actor: Actor, task: Task) -> bool:
-    elements = barred_elements(task)
-    if not elements or actor.membership is None:
-        return False
-    return Task.objects.filter(
-        instance_id=task.instance_id, element_id__in=elements, completed_by=actor.membership
-    ).exists()
