@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from amtsflow.audit import services as audit
 from amtsflow.einvoices.models import CodingLine, Decision, Invoice, InvoiceState
-from amtsflow.einvoices.services import coding
+from amtsflow.einvoices.services import clearing, coding
 from amtsflow.files import selectors as files_selectors
 from amtsflow.files import services as files_services
 from amtsflow.files.constants import Direction
@@ -233,6 +233,7 @@ class ApprovalOverview:
     can_code: bool
     no_mail_notice: str
     started: bool = field(default=False)
+    stopped: bool = field(default=False)  # its instance was cancelled before a release or rejection
 
 
 def overview(*, actor: Actor, invoice: Invoice) -> ApprovalOverview:
@@ -250,4 +251,5 @@ def overview(*, actor: Actor, invoice: Invoice) -> ApprovalOverview:
         can_code=coding.can_edit(actor, invoice),
         no_mail_notice=no_mail_notice(invoice) if invoice.state == InvoiceState.IN_APPROVAL else "",
         started=bool(invoice.process_instance_id),
+        stopped=clearing.approval_stopped(invoice),
     )

@@ -10,6 +10,7 @@ from amtsflow.einvoices.models import Invoice, InvoiceState
 from amtsflow.einvoices.services import processing, routing
 from amtsflow.files import selectors as files_selectors
 from amtsflow.files import services as files_services
+from amtsflow.processes import selectors as process_selectors
 from amtsflow.tenants.actor import Actor
 from amtsflow.tenants.models import OrgUnit
 
@@ -40,8 +41,20 @@ def assign_unit(*, actor: Actor, invoice: Invoice, org_unit: OrgUnit, remember_r
 
 
 def approval_can_start(invoice: Invoice) -> bool:
-    """Routed, and no approval instance yet (none was deployed, or its start failed)."""
-    return invoice.state == InvoiceState.RECEIVED and not invoice.process_instance_id
+    """Routed, and no approval instance yet (none was deployed, or its start failed); or in approval while its
+    instance no longer runs (an operator cancelled it): the decisions made so far stay on record."""
+    if invoice.state == InvoiceState.RECEIVED:
+        return not invoice.process_instance_id
+    return approval_stopped(invoice)
+
+
+def approval_stopped(invoice: Invoice) -> bool:
+    """In approval, but the instance that took the invoice over has ended without releasing or rejecting it."""
+    return (
+        invoice.state == InvoiceState.IN_APPROVAL
+        and bool(invoice.process_instance_id)
+        and not process_selectors.is_running(invoice.process_instance_id)
+    )
 
 
 def can_start_approval(actor: Actor, invoice: Invoice) -> bool:
@@ -50,7 +63,8 @@ def can_start_approval(actor: Actor, invoice: Invoice) -> bool:
 
 @transaction.atomic
 def start_approval(*, actor: Actor, invoice: Invoice) -> Invoice:
-    """Announce a received invoice again, e.g. after the approval model was deployed or its start failed."""
+    """Announce an invoice again, e.g. after the approval model was deployed, its start failed or its approval
+    instance was cancelled."""
     actor.require(perms.MANAGE)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not approval_can_start(invoice):

@@ -20,7 +20,7 @@ from amtsflow.core.exceptions import Conflict
 from amtsflow.core.testing.shared_data import require_shared
 from amtsflow.einvoices.demo import deploy_invoice_process, library_files
 from amtsflow.einvoices.models import BookingBatch, Decision, Invoice, InvoiceState, Receipt, Validity
-from amtsflow.einvoices.services import approval, export, intake, processing, routing
+from amtsflow.einvoices.services import approval, clearing, export, intake, processing, routing
 from amtsflow.einvoices.tests.conftest import STANDARD
 from amtsflow.files import selectors as files_selectors
 from amtsflow.processes import selectors as process_selectors
@@ -521,3 +521,34 @@ def test_invoices_received_before_the_model_was_deployed_can_start_their_approva
             invoice.refresh_from_db()
             assert invoice.state == InvoiceState.IN_APPROVAL and invoice.process_instance_id
     assert api.post(f"/api/v1/invoices/{second.public_id}/start-approval/").status_code == 409  # only once
+
+
+def test_an_invoice_whose_approval_was_cancelled_can_start_it_again(  # noqa: PLR0913
+    tenant_a, invoice_model, routed, people, owner, committed, login, treasurer_member
+) -> None:
+    from django.urls import reverse  # noqa: PLC0415
+
+    with tenant_scope(tenant_a):
+        invoice = receive(people.clerk, "01.01a-INVOICE_ubl.xml", committed)
+        first_instance = invoice.process_instance_id
+        assert not clearing.approval_can_start(invoice)  # running: no second start
+        instance = process_selectors.get_instance(actor=owner, public_id=first_instance)
+        process_services.cancel_instance(actor=owner, instance=instance, reason="Modell wird überarbeitet")
+        invoice.refresh_from_db()
+        assert invoice.state == InvoiceState.IN_APPROVAL and clearing.approval_stopped(invoice)
+    client = login(treasurer_member)
+    page = reverse("einvoices:invoice_detail", kwargs={"tenant_slug": tenant_a.slug, "invoice_id": invoice.public_id})
+    shown = client.get(page).content.decode()
+    assert "was cancelled before the invoice was released or rejected" in shown and "Start the approval" in shown
+    start = reverse(
+        "einvoices:invoice_start_approval", kwargs={"tenant_slug": tenant_a.slug, "invoice_id": invoice.public_id}
+    )
+    with committed():
+        assert client.post(start).status_code == 302
+    with tenant_scope(tenant_a):
+        invoice.refresh_from_db()
+        assert invoice.state == InvoiceState.IN_APPROVAL
+        assert invoice.process_instance_id not in ("", first_instance)
+        assert open_task(invoice, FACTUAL)
+        assert not clearing.approval_stopped(invoice) and not clearing.approval_can_start(invoice)
+    assert "was cancelled" not in client.get(page).content.decode()
