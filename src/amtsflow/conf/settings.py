@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from amtsflow.conf.env import env_bool, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = env_path("AMTSFLOW_DATA_DIR", Path.cwd() / "var")
+# A source checkout keeps its data in <checkout>/var wherever a command is started from (a command run from
+# another directory must not quietly open an empty database with a new secret key); an installed package
+# uses ./var of its working directory unless AMTSFLOW_DATA_DIR says otherwise.
+_CHECKOUT = PACKAGE_DIR.parent.parent
+_DEFAULT_DATA = _CHECKOUT / "var" if (_CHECKOUT / "manage.py").is_file() else Path.cwd() / "var"
+DATA_DIR = env_path("AMTSFLOW_DATA_DIR", _DEFAULT_DATA)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
