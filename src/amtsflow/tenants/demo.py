@@ -44,6 +44,11 @@ MUSTERSTADT_PEOPLE = [
     ("sachbearbeitung", "Sabine", "Schneider", [Role.CLERK], "33"),
     ("amtsleitung", "Thomas", "Wagner", [Role.HEAD_OF_DEPARTMENT, Role.CLERK], "66"),
     ("kaemmerei", "Petra", "Becker", [Role.TREASURY], "20.2"),
+    # Second pairs of eyes: with them, invoices of the Bürgerbüro (the clerk's uploads) and of the Tiefbauamt
+    # can pass the four-eyes steps of the invoice approval with demo users alone.
+    ("vertretung", "Lea", "Braun", [Role.CLERK], "33"),
+    ("tiefbau", "Lukas", "Fischer", [Role.CLERK], "66"),
+    ("strassenbau", "Jana", "Weber", [Role.CLERK], "66"),
     ("prozesse", "Jonas", "Hoffmann", [Role.PROCESS_OWNER], "10.1"),
     ("registratur", "Maria", "Schulz", [Role.RECORDS_MANAGER], "10.2"),
 ]
