@@ -67,6 +67,32 @@ def list_tasks(*, actor: Actor, include_test: bool = False, everything: bool = F
     return tasks if include_test else tasks.filter(is_test=False)
 
 
+def offered_to(task: Task) -> list[str]:
+    """Whom an unassigned task is offered to, in words: role names, unit names, groups, people."""
+    candidates = sorted(task.candidates.values_list("kind", "key"))
+    unit_keys = [key for kind, key in candidates if kind == TaskCandidate.Kind.UNIT]
+    units = {}
+    for unit in OrgUnit.objects.filter(Q(code__in=unit_keys) | Q(name__in=unit_keys)):
+        units[unit.code], units[unit.name] = unit.name, unit.name
+    people = {
+        m.user.get_username(): m.user.get_full_name() or m.user.get_username()
+        for m in Membership.objects.filter(
+            user__username__in=[key for kind, key in candidates if kind == TaskCandidate.Kind.USER]
+        ).select_related("user")
+    }
+    labels = []
+    for kind, key in candidates:
+        if kind == TaskCandidate.Kind.ROLE and key in Role.values:
+            labels.append(str(Role(key).label))
+        elif kind == TaskCandidate.Kind.UNIT:
+            labels.append(units.get(key, key))
+        elif kind == TaskCandidate.Kind.USER:
+            labels.append(people.get(key, key))
+        else:
+            labels.append(key)
+    return labels
+
+
 def get_task(*, actor: Actor, public_id: uuid.UUID | str) -> Task:
     return get_by_public_id(list_tasks(actor=actor, include_test=True, everything=True), public_id)
 

@@ -226,3 +226,22 @@ def test_start_form_is_validated_and_its_upload_filed_in_the_case(tenant_a, antr
         variables = services.task_variables(_open(clerk, instance, "Formale Prüfung"))
         assert variables["anlage"]["document_id"] == str(documents[0].public_id)
         assert variables["betrag"] == 1200
+
+
+def test_task_pages_name_whom_a_task_is_offered_to_in_words(tenant_a, reference_model, clerk, make_member) -> None:
+    from amtsflow.processes.models import TaskCandidate  # noqa: PLC0415
+    from amtsflow.processes.templatetags.tasks import offered_to, process_value  # noqa: PLC0415
+    from amtsflow.tenants.tests.factories import OrgUnitFactory  # noqa: PLC0415
+
+    with tenant_scope(tenant_a):
+        OrgUnitFactory(tenant=tenant_a, kind="amt", name="Tiefbauamt", code="66")
+        person = make_member(tenant_a, Role.CLERK)
+        person.user.first_name, person.user.last_name = "Lea", "Braun"
+        person.user.save()
+        instance = services.start_instance(actor=clerk, model=reference_model)
+        task = Task.objects.get(instance=instance)
+        task.candidates.all().delete()
+        for kind, key in [("unit", "66"), ("role", "treasury"), ("user", person.user.username), ("group", "Prüfung")]:
+            TaskCandidate.objects.create(tenant=tenant_a, task=task, kind=kind, key=key)
+        assert sorted(offered_to(task).split(", ")) == ["Lea Braun", "Prüfung", "Tiefbauamt", "Treasury"]
+    assert [process_value(v) for v in (None, True, False, ["a", None], 3)] == ["–", "yes", "no", "a, –", "3"]
