@@ -1,8 +1,10 @@
 """Template helpers of task pages: whom a task is offered to, process values in words."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from amtsflow.processes import selectors
@@ -26,4 +28,6 @@ def process_value(value: Any) -> str:
         return _("no")
     if isinstance(value, list | tuple):
         return ", ".join(process_value(item) for item in value) or "–"
+    if isinstance(value, int | float | Decimal):
+        return str(localize(value))  # 336,9 in German
     return str(value)
