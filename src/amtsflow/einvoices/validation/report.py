@@ -46,13 +46,23 @@ _MESSAGES = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/
 _STEP_RULES = {"val-xml": "XML-WELLFORMEDNESS", "val-xsd": "XML-SCHEMA"}
 # Puts the SVRL tree of the n-th Schematron run into the n-th (empty) in:results of the report input. Copying
 # the result trees inside Saxon spares serialising them into the input's text and Saxon parsing them again.
+# Only the path down to in:results is rebuilt; everything else is copied whole (cheaper than template rules).
 _ASSEMBLE = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:in="{IN_NS}">
 <xsl:param name="svrl" as="array(node())" required="yes"/>
-<xsl:mode on-no-match="shallow-copy"/>
-<xsl:template match="in:validationResultsSchematron/in:results"><xsl:copy>
-  <xsl:variable name="run" select="$svrl(count(../preceding-sibling::in:validationResultsSchematron) + 1)"/>
-  <xsl:copy-of select="if ($run instance of document-node()) then $run/* else $run"/>
-</xsl:copy></xsl:template>
+<xsl:template match="/"><xsl:for-each select="*"><xsl:copy><xsl:copy-of select="@*"/>
+  <xsl:for-each select="node()"><xsl:choose>
+    <xsl:when test="self::in:validationResultsSchematron"><xsl:copy><xsl:copy-of select="@*"/>
+      <xsl:variable name="run" select="$svrl(count(preceding-sibling::in:validationResultsSchematron) + 1)"/>
+      <xsl:for-each select="node()"><xsl:choose>
+        <xsl:when test="self::in:results"><xsl:copy><xsl:copy-of select="@*"/>
+          <xsl:copy-of select="if ($run instance of document-node()) then $run/* else $run"/>
+        </xsl:copy></xsl:when>
+        <xsl:otherwise><xsl:copy-of select="."/></xsl:otherwise>
+      </xsl:choose></xsl:for-each>
+    </xsl:copy></xsl:when>
+    <xsl:otherwise><xsl:copy-of select="."/></xsl:otherwise>
+  </xsl:choose></xsl:for-each>
+</xsl:copy></xsl:for-each></xsl:template>
 </xsl:stylesheet>"""
 
 
