@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -46,8 +46,15 @@ _SERIALIZER = (
 # SaxonC's XPath processor compiles an expression anew on every evaluation. The boolean expressions used again
 # and again (scenario matches, acceptMatch) are compiled once instead, each as the only template of a small
 # stylesheet, keyed by (expression, namespaces); None: evaluated by the XPath processor every time.
-_expressions: dict[tuple[str, tuple[tuple[str, str], ...]], saxonche.PyXsltExecutable | None] = {}
+_Key = tuple[str, tuple[tuple[str, str], ...]]
+_expressions: dict[_Key, saxonche.PyXsltExecutable | None] = {}
 _EXPRESSION_CACHE_SIZE = 256
+# Expressions asked together again and again (a release's scenario matches) in one stylesheet, so that one call
+# answers all of them; it holds those of them that compile on their own (None: none does) and answers "t" or
+# "f" for each, or "e" when one fails (that one is evaluated again alone, as `is_true` does, for its answer
+# or error).
+_ANSWER = "if (({})) then 't' else 'f'"
+_batches: dict[tuple[_Key, ...], tuple[saxonche.PyXsltExecutable | None, tuple[int | None, ...]]] = {}
 _idle: saxonche.PyXdmNode | None = None  # context between evaluations (no invoice kept alive) and for the check
 # The prefixes SaxonC's XPath processor declares without being told; a stylesheet must declare them itself.
 _PREDECLARED = {"xs": "http://www.w3.org/2001/XMLSchema", "saxon": "http://saxon.sf.net/"}
@@ -130,6 +137,7 @@ def clear_compiled() -> None:
         _compiled.clear()
         _internal.clear()
         _expressions.clear()
+        _batches.clear()
         _idle = None
 
 
@@ -166,19 +174,52 @@ def serialize(node: saxonche.PyXdmNode) -> bytes:
     return apply_internal(_SERIALIZER, node).removesuffix("\n").encode("utf-8")
 
 
+def _internal_executable(stylesheet: str) -> saxonche.PyXsltExecutable:
+    """One of the platform's own stylesheets (given as text), compiled once; call with the lock held."""
+    compiled = _internal.get(stylesheet)
+    if compiled is None:
+        compiled = _internal[stylesheet] = _xslt_compiler.compile_stylesheet(stylesheet_text=stylesheet)
+    return compiled
+
+
 def apply_internal(stylesheet: str, node: saxonche.PyXdmNode) -> str:
     """Applies one of the platform's own stylesheets (given as text, compiled once) to `node`; returns its output."""
     with lock():
         try:
-            compiled = _internal.get(stylesheet)
-            if compiled is None:
-                compiled = _internal[stylesheet] = _xslt_compiler.compile_stylesheet(stylesheet_text=stylesheet)
-            text = compiled.transform_to_string(xdm_node=node)
+            text = _internal_executable(stylesheet).transform_to_string(xdm_node=node)
         except saxonche.PySaxonApiError as exc:
             raise SaxonError(f"cannot read the result: {_first_line(exc)}") from exc
     if text is None:
         raise SaxonError("cannot read the result")
     return text
+
+
+def transform_internal(
+    stylesheet: str, node: saxonche.PyXdmNode, parameters: Mapping[str, saxonche.PyXdmValue]
+) -> saxonche.PyXdmNode:
+    """Applies one of the platform's own stylesheets to `node` with `parameters`; returns the result document."""
+    with lock():
+        try:
+            compiled = _internal_executable(stylesheet)
+        except saxonche.PySaxonApiError as exc:
+            raise SaxonError(f"cannot compile an internal stylesheet: {_first_line(exc)}") from exc
+        try:
+            for name, value in parameters.items():
+                compiled.set_parameter(name, value)
+            result = compiled.transform_to_value(xdm_node=node)
+        except saxonche.PySaxonApiError as exc:
+            raise SaxonError(f"an internal stylesheet failed: {_first_line(exc)}") from exc
+        finally:
+            compiled.clear_parameters()
+        if result is None or result.size != 1 or not result.head.is_node:
+            raise SaxonError("an internal stylesheet produced no result document")
+        return result.head
+
+
+def array(items: Sequence[saxonche.PyXdmValue]) -> saxonche.PyXdmArray:
+    """An XDM array of `items` (a stylesheet parameter holding several nodes)."""
+    with lock() as processor:
+        return processor.make_array(list(items))
 
 
 def is_true(node: saxonche.PyXdmNode, expression: str, namespaces: Mapping[str, str]) -> bool:
@@ -196,6 +237,89 @@ def is_true(node: saxonche.PyXdmNode, expression: str, namespaces: Mapping[str, 
             finally:
                 compiled.set_global_context_item(xdm_item=_idle)
         return _evaluate(processor, node, expression, namespaces)
+
+
+def are_true(node: saxonche.PyXdmNode, expressions: Sequence[tuple[str, Mapping[str, str]]]) -> list[bool | SaxonError]:
+    """`is_true` of each (expression, namespaces), in one call where possible; a failing one gives its error."""
+    with lock() as processor:
+        answers = _batch_answers(processor, node, expressions)
+        results: list[bool | SaxonError] = []
+        for (expression, namespaces), answer in zip(expressions, answers, strict=True):
+            if answer is None:
+                try:
+                    answer = is_true(node, expression, namespaces)
+                except SaxonError as exc:
+                    answer = exc
+            results.append(answer)
+        return results
+
+
+def _batch_answers(
+    processor: saxonche.PySaxonProcessor, node: saxonche.PyXdmNode, expressions: Sequence[tuple[str, Mapping[str, str]]]
+) -> list[bool | None]:
+    """The batch's answer for each expression; None: to be evaluated alone."""
+    compiled, positions = _batch(processor, expressions)
+    letters = ""
+    if compiled is not None:
+        try:
+            compiled.set_global_context_item(xdm_item=node)
+            result = compiled.call_template_returning_value("are-true")
+            if result is not None and result.size == 1 and result.head.is_atomic:
+                letters = result.head.string_value
+        except saxonche.PySaxonApiError:
+            letters = ""  # each evaluated alone
+        finally:
+            compiled.set_global_context_item(xdm_item=_idle)
+    if len(letters) != sum(position is not None for position in positions):
+        return [None] * len(expressions)
+    return [None if position is None else {"t": True, "f": False}.get(letters[position]) for position in positions]
+
+
+def _batch(
+    processor: saxonche.PySaxonProcessor, expressions: Sequence[tuple[str, Mapping[str, str]]]
+) -> tuple[saxonche.PyXsltExecutable | None, tuple[int | None, ...]]:
+    key = tuple((expression, tuple(namespaces.items())) for expression, namespaces in expressions)
+    if key not in _batches:
+        if len(_batches) >= _EXPRESSION_CACHE_SIZE:
+            _batches.clear()
+        included = [e for e in expressions if _expression(processor, *e) is not None]
+        compiled = None
+        if included:
+            try:
+                compiled = _xslt_compiler.compile_stylesheet(stylesheet_text=_batch_stylesheet(included))
+            except saxonche.PySaxonApiError:
+                compiled = None
+        if compiled is None:
+            _batches[key] = (None, (None,) * len(expressions))
+        else:
+            compiled.set_result_as_raw_value(True)
+            positions, count = [], 0
+            for expression in expressions:
+                positions.append(count if expression in included else None)
+                count += expression in included
+            _batches[key] = (compiled, tuple(positions))
+    return _batches[key]
+
+
+def _batch_stylesheet(expressions: Sequence[tuple[str, Mapping[str, str]]]) -> str:
+    # Each expression sits on its own xsl:try, which declares the expression's namespaces (and nothing else that
+    # XPath sees, as in `_compile_expression`).
+    tries = "".join(
+        f"<try{_declarations(namespaces)} select={quoteattr(_ANSWER.format(expression))}><catch select=\"'e'\"/></try>"
+        for expression, namespaces in expressions
+    )
+    return (
+        '<stylesheet version="3.0" xmlns="http://www.w3.org/1999/XSL/Transform">'
+        f'<template name="are-true"><variable name="answers" as="item()*">{tries}</variable>'
+        '<sequence select="string-join($answers)"/></template>'
+        "</stylesheet>"
+    )
+
+
+def compile_batch(expressions: Iterable[tuple[str, Mapping[str, str]]]) -> None:
+    """Compiles expressions asked together by `are_true` ahead of their first use."""
+    with lock() as processor:
+        _batch(processor, list(expressions))
 
 
 def compile_expressions(expressions: Iterable[tuple[str, Mapping[str, str]]]) -> None:
@@ -230,9 +354,8 @@ def _compile_expression(
     """
     if not all(isinstance(prefix, str) and _NCNAME.fullmatch(prefix) for prefix in namespaces):
         return None
-    declarations = "".join(f" xmlns:{p}={quoteattr(uri)}" for p, uri in {**_PREDECLARED, **namespaces}.items())
     stylesheet = (
-        f'<stylesheet version="3.0" xmlns="http://www.w3.org/1999/XSL/Transform"{declarations}>'
+        f'<stylesheet version="3.0" xmlns="http://www.w3.org/1999/XSL/Transform"{_declarations(namespaces)}>'
         f'<template name="is-true"><sequence select={quoteattr(f"boolean(({expression}))")}/></template>'
         "</stylesheet>"
     )
@@ -244,6 +367,10 @@ def _compile_expression(
     if compiled is not None:
         compiled.set_result_as_raw_value(True)
     return compiled
+
+
+def _declarations(namespaces: Mapping[str, str]) -> str:
+    return "".join(f" xmlns:{p}={quoteattr(uri)}" for p, uri in {**_PREDECLARED, **namespaces}.items())
 
 
 def _evaluate(

@@ -8,10 +8,10 @@ import pytest
 from lxml import etree
 
 from amtsflow.einvoices import saxon
-from amtsflow.einvoices.rules import RuleRelease, load_release
+from amtsflow.einvoices.rules import RuleRelease, load_release, select_scenario
 from amtsflow.einvoices.rules.scenarios import SCENARIOS_NS
 from amtsflow.einvoices.validation import reset_caches, validate_xml, warm_up
-from amtsflow.einvoices.validation.report import REP_NS
+from amtsflow.einvoices.validation.report import IN_NS, REP_NS, SchematronRun, _input_node, report_input
 
 from .conftest import XRECHNUNG
 
@@ -19,6 +19,7 @@ SUITE = XRECHNUNG / "testsuite" / "src" / "test"
 UBL_INVOICE = SUITE / "business-cases" / "standard" / "01.01a-INVOICE_ubl.xml"
 CII_INVOICE = SUITE / "business-cases" / "standard" / "01.01a-INVOICE_uncefact.xml"
 INTEGRATION = XRECHNUNG / "kosit-config-tests" / "src" / "test" / "integration"
+CEN_UNIT = XRECHNUNG / "kosit-config-tests" / "src" / "test" / "cen-unit-test"
 
 
 def copy_release(release: RuleRelease, target: Path, **changes: object) -> RuleRelease:
@@ -144,3 +145,47 @@ def test_cold_and_warm_are_separable(rules: tuple[RuleRelease, ...]) -> None:
     report = validate_xml(UBL_INVOICE.read_bytes())
     assert report.accepted
     assert report.seconds < cold
+
+
+@pytest.mark.parametrize(
+    "invoice", [UBL_INVOICE, CII_INVOICE, CEN_UNIT / "ubl-br-o-02-and-br-o-04-with-bt-31.xml"], ids=lambda p: p.name
+)
+def test_report_input_holds_the_svrl_trees(rules: tuple[RuleRelease, ...], invoice: Path) -> None:
+    """The input assembled in Saxon is the document KoSIT's createReportInput had as text with the SVRL inside."""
+    with saxon.lock():
+        document = saxon.parse(invoice.read_text(encoding="utf-8"))
+        scenario = select_scenario(rules, document).scenario
+        runs = []
+        for resource in scenario.schematrons:
+            svrl = saxon.transform(resource.path, document)
+            runs.append(SchematronRun(resource, saxon.serialize(svrl), svrl))
+        text = report_input(
+            content=b"", reference="r", engine="e", scenario=scenario, wellformedness=[], schema=None, schematron=runs
+        )
+        assembled = etree.fromstring(saxon.serialize(_input_node(text, runs)))
+    expected = etree.fromstring(text)
+    for results, run in zip(expected.iter(f"{{{IN_NS}}}results"), runs, strict=True):
+        results.append(etree.fromstring(run.svrl))
+    # Only the whitespace that serialising the SVRL added differs.
+    assert etree.canonicalize(assembled, strip_text=True) == etree.canonicalize(expected, strip_text=True)
+    assert len(assembled.findall(f".//{{{IN_NS}}}results/*")) == len(runs) == 2
+
+
+def test_are_true_answers_each_expression_as_is_true() -> None:
+    with saxon.lock():
+        node = saxon.parse('<r xmlns="urn:x"><a>1</a><a>x</a></r>')
+        expressions = [
+            ("/x:r/x:a", {"x": "urn:x"}),
+            ("/x:r/x:b", {"x": "urn:x"}),
+            ("xs:integer(/*/*[2]) = 1", {}),  # a dynamic error
+            ("current()", {}),  # XSLT only: the XPath processor's error counts
+            ("count(//y:a) = 2", {"y": "urn:x"}),
+        ]
+        answers = saxon.are_true(node, expressions)
+        assert answers[:2] == [True, False]
+        assert isinstance(answers[2], saxon.SaxonError)
+        assert isinstance(answers[3], saxon.SaxonError)
+        assert answers[4] is True
+        for (expression, namespaces), answer in zip(expressions, answers, strict=True):
+            if not isinstance(answer, saxon.SaxonError):
+                assert saxon.is_true(node, expression, namespaces) is answer

@@ -44,12 +44,33 @@ _MESSAGES = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/
 }}, map {{ 'method': 'json' }})"/></xsl:template>
 </xsl:stylesheet>"""
 _STEP_RULES = {"val-xml": "XML-WELLFORMEDNESS", "val-xsd": "XML-SCHEMA"}
+# Puts the SVRL tree of the n-th Schematron run into the n-th (empty) in:results of the report input. Copying
+# the result trees inside Saxon spares serialising them into the input's text and Saxon parsing them again.
+# Only the path down to in:results is rebuilt; everything else is copied whole (cheaper than template rules).
+_ASSEMBLE = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:in="{IN_NS}">
+<xsl:param name="svrl" as="array(node())" required="yes"/>
+<xsl:template match="/"><xsl:for-each select="*"><xsl:copy><xsl:copy-of select="@*"/>
+  <xsl:for-each select="node()"><xsl:choose>
+    <xsl:when test="self::in:validationResultsSchematron"><xsl:copy><xsl:copy-of select="@*"/>
+      <xsl:variable name="run" select="$svrl(count(preceding-sibling::in:validationResultsSchematron) + 1)"/>
+      <xsl:for-each select="node()"><xsl:choose>
+        <xsl:when test="self::in:results"><xsl:copy><xsl:copy-of select="@*"/>
+          <xsl:copy-of select="if ($run instance of document-node()) then $run/* else $run"/>
+        </xsl:copy></xsl:when>
+        <xsl:otherwise><xsl:copy-of select="."/></xsl:otherwise>
+      </xsl:choose></xsl:for-each>
+    </xsl:copy></xsl:when>
+    <xsl:otherwise><xsl:copy-of select="."/></xsl:otherwise>
+  </xsl:choose></xsl:for-each>
+</xsl:copy></xsl:for-each></xsl:template>
+</xsl:stylesheet>"""
 
 
 @dataclass(frozen=True)
 class SchematronRun:
     resource: Resource
-    svrl: bytes
+    svrl: bytes  # the result serialised, as stored
+    result: saxonche.PyXdmNode  # the same result as Saxon's tree, for the report input
 
 
 @dataclass(frozen=True)
@@ -91,7 +112,10 @@ def report_input(
     schema: tuple[Resource, list[XmlIssue]] | None,
     schematron: list[SchematronRun],
 ) -> str:
-    """KoSIT's createReportInput document (framework namespace 1, see its createReportInput.xsd)."""
+    """KoSIT's createReportInput document (framework namespace 1, see its createReportInput.xsd).
+
+    Each Schematron run gets an empty in:results here; build_report puts the run's SVRL tree into it.
+    """
     root = etree.Element(f"{_IN}createReportInput", nsmap={"in": IN_NS, "s": SCENARIOS_NS, "svrl": SVRL_NS})
     root.set("frameworkVersion", FRAMEWORK_VERSION)
     _sub(_sub(root, f"{_IN}engine"), f"{_IN}name", engine)
@@ -112,8 +136,16 @@ def report_input(
     for run in schematron:
         results = _sub(root, f"{_IN}validationResultsSchematron")
         _resource(results, run.resource)
-        _sub(results, f"{_IN}results").append(etree.fromstring(run.svrl))
+        _sub(results, f"{_IN}results")
     return etree.tostring(root, encoding="unicode")
+
+
+def _input_node(input_text: str, schematron: list[SchematronRun]) -> saxonche.PyXdmNode:
+    """The report input as Saxon's tree, with the SVRL trees in place; call with the lock held."""
+    skeleton = saxon.parse(input_text)
+    if not schematron:
+        return skeleton
+    return saxon.transform_internal(_ASSEMBLE, skeleton, {"svrl": saxon.array([run.result for run in schematron])})
 
 
 def build_report(
@@ -128,7 +160,7 @@ def build_report(
 ) -> ReportOutcome:
     """Runs the report XSLT and decides acceptance; raises saxon.SaxonError when the rules fail."""
     with saxon.lock():
-        input_node = saxon.parse(input_text)
+        input_node = _input_node(input_text, schematron)
         if document is None:
             # As KoSIT: a document that could not be parsed is represented by its error message.
             message = etree.Element("error-message")

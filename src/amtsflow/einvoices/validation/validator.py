@@ -118,7 +118,7 @@ def _validate(content: bytes, filename: str, releases: Sequence[RuleRelease]) ->
         with saxon.lock():
             for resource in scenario.schematrons:
                 svrl = saxon.transform(resource.path, node)
-                runs.append(SchematronRun(resource, saxon.serialize(svrl)))
+                runs.append(SchematronRun(resource, saxon.serialize(svrl), svrl))
     schema_result = (scenario.schema, issues) if scenario.schema else None
     outcome = build_report(
         report_xsl=scenario.report or release.config.fallback_report,
@@ -202,6 +202,7 @@ def warm_up(releases: Sequence[RuleRelease] | None = None) -> float:
             for expression in (scenario.match, scenario.accept_match)
             if expression
         )
+        saxon.compile_batch((scenario.match, scenario.namespaces) for scenario in release.scenarios)
         for path in release.schemas():
             load_schema(path, release.installed.path)
     return time.perf_counter() - started
