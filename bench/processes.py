@@ -186,15 +186,20 @@ def measure(instances: int, *, profile: bool, sql: bool) -> None:
 
     platform, raw, raw_table = Run(), Run(), Run()
     statements = [0]  # SQL statements sent by Django (savepoints included), counted while the platform runs
-    # With --sql: the statements of the first measured instance of each branch, by step (reporting only).
+    # With --sql: the statements of the first measured instance of each branch, by step, each with the time the
+    # database took for it (reporting only).
     listing: dict[str, list[str]] | None = None
     listing_step = ["start"]
 
     def count(execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:  # noqa: FBT001
         statements[0] += 1
-        if listing is not None:
-            listing.setdefault(listing_step[0], []).append(sql)
-        return execute(sql, params, many, context)
+        if listing is None:
+            return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            listing.setdefault(listing_step[0], []).append(f"{(time.perf_counter() - started) * 1000:6.2f} ms  {sql}")
 
     # The connector step runs inside complete_task's commit (on_commit → eager Celery task); timed on its own.
     connector_run = automation.run_connectors
