@@ -3,6 +3,8 @@ transaction, timers, cancellation. Every instance belongs to a case in the E-Akt
 
 import datetime as dt
 import logging
+import threading
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -142,11 +144,49 @@ def save_step(
             instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
         )
     sync_tasks(instance, workflow, parsed, new=new)
+    keep_after_commit(instance, workflow)  # before the queued connector run, which is eager in tests and the bench
     if runtime.ready_connector_tasks(workflow):
         _queue_connectors(instance)
     if completed:
         record_on_case(None, instance, "process.completed")
     return instance
+
+
+# Workflows as their last step committed them, by instance pk: (public ID, revision, workflow). The next step of
+# the same instance in this process goes on with the object instead of restoring the saved JSON (the restore is
+# the largest engine cost of a step). Filled only after commit, so a rolled-back step never leaves its changes
+# here; taken out before use, so only one step ever works on an object; used only if the row, read under its
+# lock, is still at that revision. The public ID guards against a reused pk (SQLite may reuse a deleted one).
+_KEPT_WORKFLOWS = 256
+_kept: dict[int, tuple[uuid.UUID, int, BpmnWorkflow]] = {}
+_kept_lock = threading.Lock()
+
+
+def keep_after_commit(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    """Keep `workflow`, which is exactly the state `instance` now holds, for the instance's next step once the
+    caller's transaction commits; not the workflow of a finished instance, nor one whose data JSON would change."""
+    if instance.status != InstanceStatus.RUNNING or not runtime.restores_identically(workflow):
+        return
+    pk, entry = instance.pk, (instance.public_id, instance.revision, workflow)
+
+    def keep() -> None:
+        with _kept_lock:
+            _kept.pop(pk, None)
+            _kept[pk] = entry
+            while len(_kept) > _KEPT_WORKFLOWS:
+                del _kept[next(iter(_kept))]  # the oldest
+
+    transaction.on_commit(keep)
+
+
+def workflow_of(instance: ProcessInstance) -> BpmnWorkflow:
+    """The workflow at the revision `instance` was read at (under its lock): the kept object if it is that one,
+    else restored from the state. The caller owns the object; it is kept again only by a committed step."""
+    with _kept_lock:
+        kept = _kept.pop(instance.pk, None)
+    if kept is not None and kept[0] == instance.public_id and kept[1] == instance.revision:
+        return kept[2]
+    return runtime.load(instance.state)
 
 
 def form_values(
@@ -281,7 +321,7 @@ def run_step(
         raise Conflict(_("This process is no longer running."))
     parsed = parsed_for(instance.version)
     reuse = loaded is not None and loaded[0] == instance.revision
-    workflow = loaded[1] if reuse else runtime.load(instance.state)
+    workflow = loaded[1] if reuse else workflow_of(instance)
     log = runtime.StepLog()
     change(workflow, log)
     return save_step(instance, workflow, parsed, log, resource=resource)
