@@ -23,7 +23,13 @@ from amtsflow.processes.constants import RETRY_DELAYS, IncidentState, InstanceSt
 from amtsflow.processes.engine import runtime
 from amtsflow.processes.engine.expressions import ExpressionError, evaluate
 from amtsflow.processes.models import ConnectorCall, Incident, ProcessInstance
-from amtsflow.processes.services.instances import engine_actor, record_on_case, run_step, workflow_of
+from amtsflow.processes.services.instances import (
+    WITHOUT_SOURCES,
+    engine_actor,
+    record_on_case,
+    run_step,
+    workflow_of,
+)
 from amtsflow.tenants.actor import Actor
 
 logger = logging.getLogger(__name__)
@@ -129,6 +135,7 @@ def _lock(instance: ProcessInstance) -> ProcessInstance | None:
     locked = (
         ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("tenant", "version__model")
+        .defer(*(f"version__{name}" for name in WITHOUT_SOURCES))
         .annotate(has_open_incidents=Exists(open_incidents))
     )
     return locked.filter(public_id=instance.public_id).first()

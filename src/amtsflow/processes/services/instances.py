@@ -33,8 +33,21 @@ from amtsflow.tenants.actor import Actor
 logger = logging.getLogger(__name__)
 
 
+# Parsed models by the content hash of their version (over BPMN and DMN; versions never change), so the hot paths
+# read versions without their BPMN and DMN text (`WITHOUT_SOURCES`); the text is loaded only to parse.
+_parsed_by_sha: dict[str, ParsedModel] = {}
+_PARSED_KEPT = 64
+WITHOUT_SOURCES = ("bpmn", "dmn")
+
+
 def parsed_for(version: ProcessVersion) -> ParsedModel:
-    return runtime.parsed_version(sha256=version.sha256, bpmn=version.bpmn, dmn=version.dmn)
+    parsed = _parsed_by_sha.get(version.sha256)
+    if parsed is None:
+        parsed = runtime.parsed_version(sha256=version.sha256, bpmn=version.bpmn, dmn=version.dmn)
+        if len(_parsed_by_sha) >= _PARSED_KEPT:
+            _parsed_by_sha.clear()
+        _parsed_by_sha[version.sha256] = parsed
+    return parsed
 
 
 def engine_actor(instance: ProcessInstance) -> Actor:
@@ -43,7 +56,7 @@ def engine_actor(instance: ProcessInstance) -> Actor:
 
 
 def latest_version(model: ProcessModel) -> ProcessVersion:
-    version = model.versions.order_by("-number").first()
+    version = model.versions.order_by("-number").defer(*WITHOUT_SOURCES).first()
     if version is None:
         raise Conflict(_("The process %(name)s has not been deployed yet.") % {"name": model.name})
     return version
@@ -108,10 +121,12 @@ def save_step(
     *,
     resource: str,
     new: bool = False,
+    waited_before: bool = True,
 ) -> ProcessInstance:
     """Advance the engine, then write its state, the inbox rows and the event log in the caller's transaction.
     A writer holding an older revision loses (the other tab, the other clerk, a parallel timer run). `new`: the
-    instance is not saved yet; it is inserted here, with its first state, at revision 1."""
+    instance is not saved yet; it is inserted here, with its first state, at revision 1. `waited_before`: see
+    `sync_tasks`."""
     runtime.advance(workflow, log)
     now = timezone.now()
     completed = runtime.is_completed(workflow)
@@ -143,7 +158,7 @@ def save_step(
         log_event(
             instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
         )
-    sync_tasks(instance, workflow, parsed, new=new)
+    sync_tasks(instance, workflow, parsed, new=new, waited_before=waited_before)
     keep_after_commit(instance, workflow)  # before the queued connector run, which is eager in tests and the bench
     if runtime.ready_connector_tasks(workflow):
         _queue_connectors(instance)
@@ -299,7 +314,7 @@ def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
 
 def _locked(instance: ProcessInstance) -> ProcessInstance:
     locked = ProcessInstance.objects.select_for_update(of=("self",)).select_related("tenant", "version__model")
-    return locked.get(pk=instance.pk)
+    return locked.defer(*(f"version__{name}" for name in WITHOUT_SOURCES)).get(pk=instance.pk)
 
 
 def run_step(
@@ -322,9 +337,10 @@ def run_step(
     parsed = parsed_for(instance.version)
     reuse = loaded is not None and loaded[0] == instance.revision
     workflow = loaded[1] if reuse else workflow_of(instance)
+    waited_before = bool(runtime.ready_user_tasks(workflow, parsed))
     log = runtime.StepLog()
     change(workflow, log)
-    return save_step(instance, workflow, parsed, log, resource=resource)
+    return save_step(instance, workflow, parsed, log, resource=resource, waited_before=waited_before)
 
 
 def fire_due_timers(*, now: dt.datetime | None = None, limit: int = 200) -> int:

@@ -355,3 +355,22 @@ def test_workflows_whose_data_json_would_change_are_not_kept() -> None:
         {"s": {1, 2}},
     ):
         assert not runtime.restores_identically(runtime.new_workflow(parsed, changed)), changed
+
+
+def test_process_cases_share_the_years_file_until_its_plan_entry_is_deactivated(tenant_a, plan, clerk) -> None:
+    from amtsflow.core.exceptions import ValidationFailed
+    from amtsflow.files.models import AktenplanEntry
+
+    with tenant_scope(tenant_a):
+        first, second = (
+            files_services.open_process_case(
+                actor=clerk, plan_entry_number="6.60.01", file_title="Schäden", subject=subject
+            )
+            for subject in ("eins", "zwei")
+        )
+        assert first.akte_id == second.akte_id and (first.number, second.number) == (1, 2)
+        AktenplanEntry.objects.filter(number="6.60.01").update(is_active=False)
+        with pytest.raises(ValidationFailed, match="6.60.01"):
+            files_services.open_process_case(
+                actor=clerk, plan_entry_number="6.60.01", file_title="Schäden", subject="drei"
+            )
