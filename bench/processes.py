@@ -155,7 +155,7 @@ class RawEngine:
 # --- One database (child process) -----------------------------------------------------------------------------
 
 
-def measure(instances: int, *, profile: bool) -> None:
+def measure(instances: int, *, profile: bool, sql: bool) -> None:
     import django
 
     django.setup()
@@ -186,20 +186,32 @@ def measure(instances: int, *, profile: bool) -> None:
 
     platform, raw, raw_table = Run(), Run(), Run()
     statements = [0]  # SQL statements sent by Django (savepoints included), counted while the platform runs
+    # With --sql: the statements of the first measured instance of each branch, by step, each with the time the
+    # database took for it (reporting only).
+    listing: dict[str, list[str]] | None = None
+    listing_step = ["start"]
 
     def count(execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:  # noqa: FBT001
         statements[0] += 1
-        return execute(sql, params, many, context)
+        if listing is None:
+            return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            listing.setdefault(listing_step[0], []).append(f"{(time.perf_counter() - started) * 1000:6.2f} ms  {sql}")
 
     # The connector step runs inside complete_task's commit (on_commit → eager Celery task); timed on its own.
     connector_run = automation.run_connectors
     connector_spent = [0.0, 0]  # seconds, statements
 
     def timed_connectors(instance: ProcessInstance, **options: object) -> int:
-        started, before = time.perf_counter(), statements[0]
+        started, before, outer = time.perf_counter(), statements[0], listing_step[0]
+        listing_step[0] = "connector"
         try:
             return connector_run(instance, **options)
         finally:
+            listing_step[0] = outer
             connector_spent[0] += time.perf_counter() - started
             connector_spent[1] += statements[0] - before
 
@@ -223,9 +235,11 @@ def measure(instances: int, *, profile: bool) -> None:
 
         def through_platform(index: int, run: Run) -> ProcessInstance:
             with connection.execute_wrapper(count):
+                listing_step[0] = "start"
                 first, started = statements[0], time.perf_counter()
                 instance = services.start_instance(actor=clerk, model=model, subject=f"Referenzfall {index}")
                 run.add("start", time.perf_counter() - started, statements[0] - first)
+                listing_step[0] = "complete"
                 (seconds, sql), first, started = list(connector_spent), statements[0], time.perf_counter()
                 task = Task.objects.get(instance=instance, state=TaskState.OPEN)  # the inbox row of the user task
                 services.complete_task(actor=clerk, task=task, data={"betrag": str(amount(index))})
@@ -269,13 +283,17 @@ def measure(instances: int, *, profile: bool) -> None:
 
         # The paths take turns instance by instance, so a busy machine slows all of them alike.
         profiler = cProfile.Profile() if profile else None
+        listings: dict[int, dict[str, list[str]]] = {}
         for index in range(instances):
+            if sql and index < 2:  # noqa: PLR2004 - one instance of each branch
+                listing = listings[index] = {}
             started = time.perf_counter()
             if profiler is not None:
                 profiler.enable()
             instance = through_platform(index, platform)
             if profiler is not None:
                 profiler.disable()
+            listing = None
             platform.seconds += time.perf_counter() - started
             check(index, instance, platform)
             for run, table_store in ((raw, None), (raw_table, store)):
@@ -286,6 +304,11 @@ def measure(instances: int, *, profile: bool) -> None:
             run.instances = instances
         if profiler is not None:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+        for index, steps in listings.items():
+            for step, sent in steps.items():
+                print(f"-- SQL of instance {index} (betrag {amount(index)}), {step}: {len(sent)}", file=sys.stderr)  # noqa: T201
+                for text in sent:
+                    print(f"   {text[:300]}", file=sys.stderr)  # noqa: T201
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
@@ -336,12 +359,13 @@ def recreate(maintenance: str, name: str, *, create: bool) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def child(database_url: str, instances: int, *, profile: bool) -> int:
+def child(database_url: str, instances: int, *, profile: bool, sql: bool) -> int:
     """Measure one database in a fresh process with its own data directory (documents, secret key)."""
     with tempfile.TemporaryDirectory(prefix="amtsflow-bench-") as data:
         env = {**os.environ, "DATABASE_URL": database_url, "AMTSFLOW_DATA_DIR": data}
         command = [sys.executable, __file__, "--instances", str(instances), "--child"]
         command += ["--profile"] if profile else []
+        command += ["--sql"] if sql else []
         return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
 
 
@@ -351,17 +375,23 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="created for the run and dropped afterwards")
     parser.add_argument("--profile", action="store_true", help="cProfile the platform path (to stderr)")
+    parser.add_argument("--sql", action="store_true", help="list each step's SQL of one instance per branch (stderr)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        measure(args.instances, profile=args.profile)
+        measure(args.instances, profile=args.profile, sql=args.sql)
         return
 
     failed = False
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="amtsflow-bench-") as directory:
             print("-- SQLite", flush=True)  # noqa: T201
-            failed |= child(f"sqlite:///{Path(directory) / 'bench.sqlite3'}", args.instances, profile=args.profile) != 0
+            failed |= (
+                child(
+                    f"sqlite:///{Path(directory) / 'bench.sqlite3'}", args.instances, profile=args.profile, sql=args.sql
+                )
+                != 0
+            )
     if args.database in ("postgresql", "both"):
         server = postgres_database(args.postgres_url)
         if server is None:
@@ -372,7 +402,7 @@ def main() -> None:
             print(f"\n-- PostgreSQL (database {name}, created for this run)", flush=True)  # noqa: T201
             recreate(maintenance, name, create=True)
             try:
-                failed |= child(args.postgres_url, args.instances, profile=args.profile) != 0
+                failed |= child(args.postgres_url, args.instances, profile=args.profile, sql=args.sql) != 0
             finally:
                 recreate(maintenance, name, create=False)
     if failed:

@@ -2,6 +2,7 @@
 
 import json
 import re
+import threading
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -57,15 +58,55 @@ def record(
     )
     # savepoint=False: a failed append must fail the caller's whole transaction, not just a savepoint.
     with transaction.atomic(savepoint=False):
-        head = _lock_head(tenant)
-        entry.sequence = head.last_sequence + 1
-        entry.previous_hash = head.last_hash
-        # Taken under the lock, so times follow the sequence within a tenant.
-        entry.created_at = timezone.now()
-        entry.entry_hash = compute_hash(entry)
-        entry.save(force_insert=True)
-        AuditHead.objects.filter(pk=head.pk).update(last_sequence=entry.sequence, last_hash=entry.entry_hash)
+        if not _append_after_known_head(entry, tenant):
+            head = _lock_head(tenant)
+            _chain(entry, head.last_sequence, head.last_hash)
+            entry.save(force_insert=True)
+            AuditHead.objects.filter(pk=head.pk).update(last_sequence=entry.sequence, last_hash=entry.entry_hash)
+        _known_heads()[tenant.pk] = (entry.sequence, entry.entry_hash)
     return entry
+
+
+def _chain(entry: AuditEntry, last_sequence: int, last_hash: str) -> None:
+    entry.sequence = last_sequence + 1
+    entry.previous_hash = last_hash
+    # Taken once the head is known and held (see the callers), so times follow the sequence within a tenant.
+    entry.created_at = timezone.now()
+    entry.entry_hash = compute_hash(entry)
+
+
+_local = threading.local()
+
+
+def _known_heads() -> dict[int, tuple[int, str]]:
+    """Tenant -> (sequence, hash) of the head this thread last wrote or read, on this thread's connection. Only a
+    guess: `_append_after_known_head` checks it against the row under the row's lock."""
+    heads = getattr(_local, "heads", None)
+    if heads is None:
+        heads = _local.heads = {}
+    return heads
+
+
+def _append_after_known_head(entry: AuditEntry, tenant: Tenant) -> bool:
+    """Append in two statements instead of three when the head is still where this thread last left it (several
+    entries in one transaction, or one process writing one after the other): a compare-and-set moves the head,
+    locking it like `_lock_head` would, and only then is the entry inserted. When the head has moved on or was
+    rolled back meanwhile, nothing is written and the caller takes the locked path. The sequence and hash are
+    compared, so a head that merely has the same number never passes. Times still follow the sequence: the
+    guessed head's entry was written before this thread saw it, and no entry got in between."""
+    known = _known_heads().get(tenant.pk)
+    if known is None:
+        return False
+    last_sequence, last_hash = known
+    _chain(entry, last_sequence, last_hash)
+    moved = AuditHead.objects.filter(tenant_id=tenant.pk, last_sequence=last_sequence, last_hash=last_hash).update(
+        last_sequence=entry.sequence, last_hash=entry.entry_hash
+    )
+    if moved != 1:
+        del _known_heads()[tenant.pk]
+        return False
+    entry.save(force_insert=True)
+    return True
 
 
 def _resolve_tenant(*, actor: Actor | None, tenant: Tenant | None) -> Tenant:

@@ -5,7 +5,8 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
 from amtsflow.audit import selectors, services
@@ -75,6 +76,46 @@ def test_entries_chain_per_tenant_and_move_the_head(actor_a, actor_b) -> None:  
     head = AuditHead.objects.get(tenant=actor_a.tenant)
     assert (head.last_sequence, head.last_hash) == (2, second.entry_hash)
     assert second.created_at >= first.created_at
+
+
+def test_next_append_moves_the_known_head_in_two_statements(actor_a) -> None:  # noqa: ANN001
+    first = services.record(actor=actor_a, action="akte.created")
+    with CaptureQueriesContext(connection) as queries:
+        second = services.record(actor=actor_a, action="akte.destroyed")
+
+    sent = [query["sql"] for query in queries.captured_queries]
+    assert len(sent) == 2 and sent[0].startswith("UPDATE") and sent[1].startswith("INSERT")
+    assert (second.sequence, second.previous_hash) == (2, first.entry_hash)
+    head = AuditHead.objects.get(tenant=actor_a.tenant)
+    assert (head.last_sequence, head.last_hash) == (2, second.entry_hash)
+    assert selectors.verify_chain(tenant=actor_a.tenant).ok
+
+
+def test_a_head_moved_on_elsewhere_is_read_again_under_its_lock(actor_a) -> None:  # noqa: ANN001
+    first = services.record(actor=actor_a, action="akte.created")
+    known = dict(services._known_heads())
+    services.record(actor=actor_a, action="akte.changed")  # as another process would: the head moves past `first`
+    services._known_heads().update(known)  # this thread still believes in `first`
+
+    third = services.record(actor=actor_a, action="akte.destroyed")
+
+    assert [(e.sequence, e.action) for e in entries_of(actor_a.tenant)] == [
+        (1, "akte.created"),
+        (2, "akte.changed"),
+        (3, "akte.destroyed"),
+    ]
+    assert third.previous_hash != first.entry_hash
+    assert selectors.verify_chain(tenant=actor_a.tenant).ok
+
+
+def test_a_known_head_with_the_same_number_but_another_hash_is_not_trusted(actor_a) -> None:  # noqa: ANN001
+    services.record(actor=actor_a, action="akte.created")
+    services._known_heads()[actor_a.tenant.pk] = (1, "f" * 64)  # e.g. an entry that was rolled back
+
+    services.record(actor=actor_a, action="akte.destroyed")
+
+    assert [e.sequence for e in entries_of(actor_a.tenant)] == [1, 2]
+    assert selectors.verify_chain(tenant=actor_a.tenant).ok
 
 
 def test_system_actor_writes_to_the_active_tenant(tenant_a) -> None:  # noqa: ANN001

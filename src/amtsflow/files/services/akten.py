@@ -258,23 +258,30 @@ def open_process_case(
     (created on first use). Test cases of the sandbox go into a separate file so production files stay clean.
     `year`: the year the case belongs to (e.g. an invoice's fiscal year), by default the current one."""
     actor.require(perms.EDIT)
-    plan_entry = AktenplanEntry.objects.filter(number=plan_entry_number, is_active=True).first()
-    if plan_entry is None:
-        raise ValidationFailed(
-            _("The file plan has no active entry %(number)s for the cases of this process.")
-            % {"number": plan_entry_number}
-        )
     year = year or timezone.localdate().year
     title = f"{file_title} {year}" + (" (Test)" if is_test else "")
-    # Locked as it is read (it serialises case numbers within the file); a file created here is this
-    # transaction's own until it commits.
+    # The year's file, found through its active plan entry and locked as it is read (it serialises case numbers
+    # within the file): one query in the usual case. Only the file row is locked, as before.
     akte = (
-        Akte.objects.select_for_update()
-        .filter(plan_entry=plan_entry, year=year, title=title, state=AkteState.OPEN)
+        Akte.objects.select_for_update(of=("self",))
+        .filter(
+            plan_entry__number=plan_entry_number,
+            plan_entry__is_active=True,
+            year=year,
+            title=title,
+            state=AkteState.OPEN,
+        )
         .order_by("sequence")
         .first()
     )
     if akte is None:
+        plan_entry = AktenplanEntry.objects.filter(number=plan_entry_number, is_active=True).first()
+        if plan_entry is None:
+            raise ValidationFailed(
+                _("The file plan has no active entry %(number)s for the cases of this process.")
+                % {"number": plan_entry_number}
+            )
+        # A file created here is this transaction's own until it commits.
         akte = create_akte(actor=actor, plan_entry=plan_entry, title=title, org_unit=org_unit, year=year)
     return _add_vorgang(
         actor,

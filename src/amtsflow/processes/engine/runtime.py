@@ -6,6 +6,8 @@ import functools
 import json
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -77,6 +79,39 @@ def load(state: str) -> BpmnWorkflow:
 
 def dump(workflow: BpmnWorkflow) -> str:
     return _serializer().serialize_json(workflow)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), Decimal, dt.date, UUID})
+
+
+def _restores_identically(value: object) -> bool:
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is dict:
+        return all(type(key) is str and _restores_identically(item) for key, item in value.items())
+    if kind is list:
+        return all(_restores_identically(item) for item in value)
+    if kind is dt.datetime:  # ISO text keeps a fixed offset, not a zone with its DST rules
+        return value.tzinfo is None or type(value.tzinfo) is dt.timezone
+    if kind is dt.timedelta:  # stored as days and seconds
+        return value.microseconds == 0
+    return False  # tuples, sets, subclasses, callables: JSON gives back something else (or drops it)
+
+
+def restores_identically(workflow: BpmnWorkflow) -> bool:
+    """Whether `load(dump(workflow))` holds the same data as `workflow`: only then may a step go on with the
+    workflow object itself instead of restoring its saved state. Pending events and correlations (payloads of any
+    kind) count as no."""
+    if workflow.bpmn_events or workflow.correlations:
+        return False
+    for flow in (workflow, *workflow.subprocesses.values()):
+        if not _restores_identically(flow.data):
+            return False
+        for task in flow.tasks.values():
+            if not (_restores_identically(task.data) and _restores_identically(task.internal_data)):
+                return False
+    return True
 
 
 def advance(workflow: BpmnWorkflow, log: StepLog) -> None:

@@ -117,10 +117,21 @@ def create_task(instance: ProcessInstance, spiff_task: Any, info: UserTaskInfo, 
     return task
 
 
-def sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, parsed: ParsedModel, *, new: bool = False) -> None:
-    """`new`: the instance was created in the caller's transaction, so it has no task rows yet."""
+def sync_tasks(
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    parsed: ParsedModel,
+    *,
+    new: bool = False,
+    waited_before: bool = True,
+) -> None:
+    """`new`: the instance was created in the caller's transaction, so it has no task rows yet. `waited_before`:
+    whether the engine had user tasks waiting when this step began; if it had none and has none now, there is
+    nothing to create or withdraw (every step leaves exactly the waiting tasks open), and nothing is read."""
     now = timezone.now()
     ready = {t.id: t for t in runtime.ready_user_tasks(workflow, parsed)}
+    if not ready and not waited_before:
+        return
     # One query: the open rows, and the rows of any state the ready tasks already have.
     rows = [] if new else list(instance.tasks.filter(Q(state=TaskState.OPEN) | Q(spiff_task_id__in=list(ready))))
     open_rows = {row.spiff_task_id: row for row in rows if row.state == TaskState.OPEN}

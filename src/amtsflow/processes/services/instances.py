@@ -3,6 +3,8 @@ transaction, timers, cancellation. Every instance belongs to a case in the E-Akt
 
 import datetime as dt
 import logging
+import threading
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,8 +33,21 @@ from amtsflow.tenants.actor import Actor
 logger = logging.getLogger(__name__)
 
 
+# Parsed models by the content hash of their version (over BPMN and DMN; versions never change), so the hot paths
+# read versions without their BPMN and DMN text (`WITHOUT_SOURCES`); the text is loaded only to parse.
+_parsed_by_sha: dict[str, ParsedModel] = {}
+_PARSED_KEPT = 64
+WITHOUT_SOURCES = ("bpmn", "dmn")
+
+
 def parsed_for(version: ProcessVersion) -> ParsedModel:
-    return runtime.parsed_version(sha256=version.sha256, bpmn=version.bpmn, dmn=version.dmn)
+    parsed = _parsed_by_sha.get(version.sha256)
+    if parsed is None:
+        parsed = runtime.parsed_version(sha256=version.sha256, bpmn=version.bpmn, dmn=version.dmn)
+        if len(_parsed_by_sha) >= _PARSED_KEPT:
+            _parsed_by_sha.clear()
+        _parsed_by_sha[version.sha256] = parsed
+    return parsed
 
 
 def engine_actor(instance: ProcessInstance) -> Actor:
@@ -41,7 +56,7 @@ def engine_actor(instance: ProcessInstance) -> Actor:
 
 
 def latest_version(model: ProcessModel) -> ProcessVersion:
-    version = model.versions.order_by("-number").first()
+    version = model.versions.order_by("-number").defer(*WITHOUT_SOURCES).first()
     if version is None:
         raise Conflict(_("The process %(name)s has not been deployed yet.") % {"name": model.name})
     return version
@@ -106,10 +121,12 @@ def save_step(
     *,
     resource: str,
     new: bool = False,
+    waited_before: bool = True,
 ) -> ProcessInstance:
     """Advance the engine, then write its state, the inbox rows and the event log in the caller's transaction.
     A writer holding an older revision loses (the other tab, the other clerk, a parallel timer run). `new`: the
-    instance is not saved yet; it is inserted here, with its first state, at revision 1."""
+    instance is not saved yet; it is inserted here, with its first state, at revision 1. `waited_before`: see
+    `sync_tasks`."""
     runtime.advance(workflow, log)
     now = timezone.now()
     completed = runtime.is_completed(workflow)
@@ -141,12 +158,50 @@ def save_step(
         log_event(
             instance, activity=name, element_id=element_id, lifecycle=Lifecycle.COMPLETE, resource=resource, at=now
         )
-    sync_tasks(instance, workflow, parsed, new=new)
+    sync_tasks(instance, workflow, parsed, new=new, waited_before=waited_before)
+    keep_after_commit(instance, workflow)  # before the queued connector run, which is eager in tests and the bench
     if runtime.ready_connector_tasks(workflow):
         _queue_connectors(instance)
     if completed:
         record_on_case(None, instance, "process.completed")
     return instance
+
+
+# Workflows as their last step committed them, by instance pk: (public ID, revision, workflow). The next step of
+# the same instance in this process goes on with the object instead of restoring the saved JSON (the restore is
+# the largest engine cost of a step). Filled only after commit, so a rolled-back step never leaves its changes
+# here; taken out before use, so only one step ever works on an object; used only if the row, read under its
+# lock, is still at that revision. The public ID guards against a reused pk (SQLite may reuse a deleted one).
+_KEPT_WORKFLOWS = 256
+_kept: dict[int, tuple[uuid.UUID, int, BpmnWorkflow]] = {}
+_kept_lock = threading.Lock()
+
+
+def keep_after_commit(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    """Keep `workflow`, which is exactly the state `instance` now holds, for the instance's next step once the
+    caller's transaction commits; not the workflow of a finished instance, nor one whose data JSON would change."""
+    if instance.status != InstanceStatus.RUNNING or not runtime.restores_identically(workflow):
+        return
+    pk, entry = instance.pk, (instance.public_id, instance.revision, workflow)
+
+    def keep() -> None:
+        with _kept_lock:
+            _kept.pop(pk, None)
+            _kept[pk] = entry
+            while len(_kept) > _KEPT_WORKFLOWS:
+                del _kept[next(iter(_kept))]  # the oldest
+
+    transaction.on_commit(keep)
+
+
+def workflow_of(instance: ProcessInstance) -> BpmnWorkflow:
+    """The workflow at the revision `instance` was read at (under its lock): the kept object if it is that one,
+    else restored from the state. The caller owns the object; it is kept again only by a committed step."""
+    with _kept_lock:
+        kept = _kept.pop(instance.pk, None)
+    if kept is not None and kept[0] == instance.public_id and kept[1] == instance.revision:
+        return kept[2]
+    return runtime.load(instance.state)
 
 
 def form_values(
@@ -259,7 +314,7 @@ def start_for_event(event: DomainEvent) -> list[ProcessInstance]:
 
 def _locked(instance: ProcessInstance) -> ProcessInstance:
     locked = ProcessInstance.objects.select_for_update(of=("self",)).select_related("tenant", "version__model")
-    return locked.get(pk=instance.pk)
+    return locked.defer(*(f"version__{name}" for name in WITHOUT_SOURCES)).get(pk=instance.pk)
 
 
 def run_step(
@@ -281,10 +336,11 @@ def run_step(
         raise Conflict(_("This process is no longer running."))
     parsed = parsed_for(instance.version)
     reuse = loaded is not None and loaded[0] == instance.revision
-    workflow = loaded[1] if reuse else runtime.load(instance.state)
+    workflow = loaded[1] if reuse else workflow_of(instance)
+    waited_before = bool(runtime.ready_user_tasks(workflow, parsed))
     log = runtime.StepLog()
     change(workflow, log)
-    return save_step(instance, workflow, parsed, log, resource=resource)
+    return save_step(instance, workflow, parsed, log, resource=resource, waited_before=waited_before)
 
 
 def fire_due_timers(*, now: dt.datetime | None = None, limit: int = 200) -> int:

@@ -16,6 +16,7 @@ from amtsflow.processes.engine import runtime
 from amtsflow.processes.models import ProcessInstance, Task, TaskCandidate
 from amtsflow.processes.services.inbox_sync import classify
 from amtsflow.processes.services.instances import (
+    WITHOUT_SOURCES,
     form_values,
     json_safe,
     log_event,
@@ -35,8 +36,9 @@ def _lock_open(task: Task, *, with_instance: bool = False) -> Task:
         locked = Task.objects.select_for_update(of=("self", "instance")).select_related("instance__tenant")
     else:
         locked = Task.objects.select_for_update(of=("self",))
-    task = locked.select_related("instance__version__model", "completed_by__user").get(pk=task.pk)
-    if task.state == TaskState.COMPLETED:
+    locked = locked.select_related("instance__version__model")
+    task = locked.defer(*(f"instance__version__{name}" for name in WITHOUT_SOURCES)).get(pk=task.pk)
+    if task.state == TaskState.COMPLETED:  # who completed it is read only for this message
         who = (
             task.completed_by.user.get_full_name() or task.completed_by.user.get_username()
             if task.completed_by

@@ -3,11 +3,12 @@ processes started by events, and concurrent completion on PostgreSQL."""
 
 import datetime as dt
 import threading
+import uuid
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from amtsflow.core.exceptions import Conflict
@@ -245,3 +246,182 @@ def test_task_pages_name_whom_a_task_is_offered_to_in_words(tenant_a, reference_
             TaskCandidate.objects.create(tenant=tenant_a, task=task, kind=kind, key=key)
         assert sorted(offered_to(task).split(", ")) == ["Lea Braun", "Prüfung", "Tiefbauamt", "Treasury"]
     assert [process_value(v) for v in (None, True, False, ["a", None], 3)] == ["–", "yes", "no", "a, –", "3"]
+
+
+# --- Connector steps: side effects happen once, failures become incidents -----------------------------------------
+def _high_amount_waiting_for_its_connector(clerk, model):  # noqa: ANN001, ANN202
+    """An instance whose service task (case.set_status) is ready; its connector run is not started."""
+    instance = services.start_instance(actor=clerk, model=model)
+    services.complete_task(actor=clerk, task=Task.objects.get(instance=instance), data={"betrag": "6000"})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.RUNNING
+    return instance
+
+
+@pytest.fixture
+def status_calls(monkeypatch):  # noqa: ANN001, ANN201
+    """Counts the runs of the case.set_status connector (its side effect: the case status)."""
+    from amtsflow.processes.connectors import get_connector
+
+    connector = get_connector("case.set_status")
+    calls: list[dict] = []
+    original = connector.run
+
+    def run(context, inputs):  # noqa: ANN001, ANN202
+        calls.append(inputs)
+        return original(context, inputs)
+
+    monkeypatch.setattr(connector, "run", run)
+    return calls
+
+
+def test_engine_failure_after_the_connector_keeps_its_result_and_the_retry_reuses_it(
+    tenant_a, reference_model, clerk, status_calls, monkeypatch
+) -> None:
+    from amtsflow.processes.constants import IncidentState
+    from amtsflow.processes.models import ConnectorCall, Incident
+    from amtsflow.processes.services import automation
+
+    with tenant_scope(tenant_a):
+        instance = _high_amount_waiting_for_its_connector(clerk, reference_model)
+
+        def broken_step(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            raise RuntimeError("engine broke")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(automation, "run_step", broken_step)
+            assert services.run_connectors(instance) == 0
+        # Phase 1 stayed: the side effect and its record; the engine step did not happen.
+        assert len(status_calls) == 1
+        assert ConnectorCall.objects.filter(instance=instance).count() == 1
+        assert files_selectors.get_vorgang(actor=clerk, public_id=instance.case_id).status == "done"
+        incident = Incident.objects.get(instance=instance)
+        assert incident.state == IncidentState.OPEN and "engine broke" in incident.error
+        revision = instance.revision
+        instance.refresh_from_db()
+        assert (instance.status, instance.revision) == (InstanceStatus.RUNNING, revision)
+
+        Incident.objects.filter(pk=incident.pk).update(next_retry_at=timezone.now() - dt.timedelta(seconds=1))
+        assert services.run_connectors(instance) == 1  # the retry when it is due
+
+        assert len(status_calls) == 1  # the recorded result was used, the connector did not run again
+        instance.refresh_from_db()
+        assert instance.status == InstanceStatus.COMPLETED
+        assert Incident.objects.get(pk=incident.pk).state == IncidentState.RESOLVED
+
+
+def test_failing_connector_leaves_none_of_its_writes_and_no_record(
+    tenant_a, reference_model, clerk, monkeypatch
+) -> None:
+    from amtsflow.processes.connectors import ConnectorError, get_connector
+    from amtsflow.processes.models import ConnectorCall, Incident
+
+    connector = get_connector("case.set_status")
+    original = connector.run
+
+    def half_done(context, inputs):  # noqa: ANN001, ANN202
+        original(context, inputs)  # the case status is set ...
+        raise ConnectorError("then the connector fails")
+
+    monkeypatch.setattr(connector, "run", half_done)
+    with tenant_scope(tenant_a):
+        instance = _high_amount_waiting_for_its_connector(clerk, reference_model)
+        assert services.run_connectors(instance) == 0
+        assert files_selectors.get_vorgang(actor=clerk, public_id=instance.case_id).status == "open"
+        assert not ConnectorCall.objects.filter(instance=instance).exists()
+        assert "then the connector fails" in Incident.objects.get(instance=instance).error
+
+
+def test_result_recorded_without_the_engine_step_is_reused(tenant_a, reference_model, clerk, status_calls) -> None:
+    """A run that stopped between recording the result and the engine step (as the former two transactions could)."""
+    from amtsflow.processes.engine import runtime
+    from amtsflow.processes.models import ConnectorCall
+
+    with tenant_scope(tenant_a):
+        instance = _high_amount_waiting_for_its_connector(clerk, reference_model)
+        (spiff_task,) = runtime.ready_connector_tasks(runtime.load(instance.state))
+        ConnectorCall.objects.create(
+            tenant=tenant_a, instance=instance, spiff_task_id=spiff_task.id, connector="case.set_status", result={}
+        )
+        assert services.run_connectors(instance) == 1
+        assert status_calls == []
+        instance.refresh_from_db()
+        assert instance.status == InstanceStatus.COMPLETED
+
+
+def test_steps_go_on_with_the_committed_workflow_only_at_its_revision(
+    tenant_a, reference_model, clerk, django_capture_on_commit_callbacks
+) -> None:
+    from amtsflow.processes.services import instances
+
+    with tenant_scope(tenant_a):
+        with django_capture_on_commit_callbacks(execute=True):
+            instance = services.start_instance(actor=clerk, model=reference_model)
+        kept = instances._kept[instance.pk]
+        assert kept[:2] == (instance.public_id, 1)
+        # Taken out when used: nobody else can work on the same object.
+        assert instances.workflow_of(instance) is kept[2]
+        assert instance.pk not in instances._kept
+        # A kept workflow of an older revision is not used: the state is restored.
+        instances._kept[instance.pk] = (instance.public_id, 0, kept[2])
+        assert instances.workflow_of(instance) is not kept[2]
+        # Nor one of another instance that had the same pk.
+        instances._kept[instance.pk] = (uuid.uuid4(), 1, kept[2])
+        assert instances.workflow_of(instance) is not kept[2]
+
+
+def test_a_rolled_back_step_keeps_no_workflow(
+    tenant_a, reference_model, clerk, django_capture_on_commit_callbacks
+) -> None:
+    from amtsflow.processes.services import instances
+
+    with tenant_scope(tenant_a):
+        with django_capture_on_commit_callbacks(execute=True):
+            instance = services.start_instance(actor=clerk, model=reference_model)
+        instances._kept.pop(instance.pk)
+        task = Task.objects.get(instance=instance)
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+            services.complete_task(actor=clerk, task=task, data={"betrag": "100"})
+            raise RuntimeError
+        assert instance.pk not in instances._kept
+
+
+def test_workflows_whose_data_json_would_change_are_not_kept() -> None:
+    import datetime as dt
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from amtsflow.processes.engine import runtime
+    from amtsflow.processes.engine.parser import parse_model
+    from amtsflow.processes.tests.conftest import LIBRARY
+
+    parsed = parse_model((LIBRARY / "reference.bpmn").read_bytes(), [])
+    same = {"a": [1, 2.5, None, True, "x", {"b": Decimal("1.10")}], "d": dt.date(2026, 1, 2), "u": uuid.uuid4()}
+    assert runtime.restores_identically(runtime.new_workflow(parsed, same))
+    for changed in (
+        {"t": (1, 2)},
+        {"k": {1: "numeric key"}},
+        {"z": dt.datetime(2026, 1, 2, tzinfo=ZoneInfo("Europe/Berlin"))},
+        {"f": len},
+        {"s": {1, 2}},
+    ):
+        assert not runtime.restores_identically(runtime.new_workflow(parsed, changed)), changed
+
+
+def test_process_cases_share_the_years_file_until_its_plan_entry_is_deactivated(tenant_a, plan, clerk) -> None:
+    from amtsflow.core.exceptions import ValidationFailed
+    from amtsflow.files.models import AktenplanEntry
+
+    with tenant_scope(tenant_a):
+        first, second = (
+            files_services.open_process_case(
+                actor=clerk, plan_entry_number="6.60.01", file_title="Schäden", subject=subject
+            )
+            for subject in ("eins", "zwei")
+        )
+        assert first.akte_id == second.akte_id and (first.number, second.number) == (1, 2)
+        AktenplanEntry.objects.filter(number="6.60.01").update(is_active=False)
+        with pytest.raises(ValidationFailed, match="6.60.01"):
+            files_services.open_process_case(
+                actor=clerk, plan_entry_number="6.60.01", file_title="Schäden", subject="drei"
+            )
