@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from amtsflow.tenants.demo import DEMO_PASSWORD
+from amtsflow.tenants.demo import DEMO_PASSWORD, MUSTERSTADT_PEOPLE
 
 from .conftest import CHROMIUM, Desk, screenshot_path
 
@@ -168,7 +168,7 @@ def test_admin_manages_organisation_and_api_clients(new_desk: NewDesk) -> None:
     tabs = page.get_by_role("navigation", name="Organisation")
     tabs.get_by_role("link", name="Members").click()
     rows = page.locator("#member-rows tbody tr")
-    expect(rows).to_have_count(7)
+    expect(rows).to_have_count(len(MUSTERSTADT_PEOPLE) + 1)  # and the provider operator
     check_page(desk, "members")
 
     page.get_by_label("Search members").press_sequentially("Schneider")
