@@ -69,28 +69,37 @@ def list_tasks(*, actor: Actor, include_test: bool = False, everything: bool = F
 
 def offered_to(task: Task) -> list[str]:
     """Whom an unassigned task is offered to, in words: role names, unit names, groups, people."""
-    candidates = sorted(task.candidates.values_list("kind", "key"))
-    unit_keys = [key for kind, key in candidates if kind == TaskCandidate.Kind.UNIT]
+    return offered_to_many([task])[task.pk]
+
+
+def offered_to_many(tasks: list[Task]) -> dict[int, list[str]]:
+    """`offered_to` for a page of tasks in three queries, whatever their number."""
+    candidates: dict[int, list[tuple[str, str]]] = {task.pk: [] for task in tasks}
+    for task_id, kind, key in TaskCandidate.objects.filter(task_id__in=list(candidates)).values_list(
+        "task_id", "kind", "key"
+    ):
+        candidates[task_id].append((kind, key))
+    every = [pair for pairs in candidates.values() for pair in pairs]
+    unit_keys = {key for kind, key in every if kind == TaskCandidate.Kind.UNIT}
     units = {}
     for unit in OrgUnit.objects.filter(Q(code__in=unit_keys) | Q(name__in=unit_keys)):
         units[unit.code], units[unit.name] = unit.name, unit.name
+    usernames = {key for kind, key in every if kind == TaskCandidate.Kind.USER}
     people = {
         m.user.get_username(): m.user.get_full_name() or m.user.get_username()
-        for m in Membership.objects.filter(
-            user__username__in=[key for kind, key in candidates if kind == TaskCandidate.Kind.USER]
-        ).select_related("user")
+        for m in Membership.objects.filter(user__username__in=usernames).select_related("user")
     }
-    labels = []
-    for kind, key in candidates:
+
+    def label(kind: str, key: str) -> str:
         if kind == TaskCandidate.Kind.ROLE and key in Role.values:
-            labels.append(str(Role(key).label))
-        elif kind == TaskCandidate.Kind.UNIT:
-            labels.append(units.get(key, key))
-        elif kind == TaskCandidate.Kind.USER:
-            labels.append(people.get(key, key))
-        else:
-            labels.append(key)
-    return labels
+            return str(Role(key).label)
+        if kind == TaskCandidate.Kind.UNIT:
+            return units.get(key, key)
+        if kind == TaskCandidate.Kind.USER:
+            return people.get(key, key)
+        return key
+
+    return {task_id: [label(kind, key) for kind, key in sorted(pairs)] for task_id, pairs in candidates.items()}
 
 
 def get_task(*, actor: Actor, public_id: uuid.UUID | str) -> Task:

@@ -90,6 +90,7 @@ def test_inbox_lists_the_tasks_with_filters_search_and_sorting(
     assert first.case_label in everything and second.case_label in everything
     assert url("task_detail", tenant_a, task_id=task_1.public_id) in everything
     assert everything.count('<span class="badge">overdue</span>') == 1  # the second task's badge
+    assert everything.count("open to Clerk") == 2  # whom unclaimed tasks are offered to, in words
     assert 'value="all"' not in everything  # a clerk cannot ask for all tasks of the tenant
     assert url("incident_list", tenant_a) not in everything  # and sees no incident tab
 

@@ -28,6 +28,10 @@ def inbox(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     )
     tasks = filters.apply(tasks, actor) if filters.is_valid() else tasks.filter(state=TaskState.OPEN)
     page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    offered = selectors.offered_to_many(page.object_list)
+    for task in page.object_list:
+        task.offered_to = ", ".join(offered[task.pk])
     return render_page(
         request,
         "processes/inbox.html",
