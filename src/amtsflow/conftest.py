@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from amtsflow.core.permissions import all_scopes
@@ -77,3 +77,17 @@ def api_client_for(actor_for) -> Callable[..., APIClient]:  # noqa: ANN001
         return client
 
     return make
+
+
+@pytest.fixture
+def document_root(tmp_path, settings):  # noqa: ANN001, ANN201
+    """Document content of each test in its own directory (apps whose every test files documents use it always)."""
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "documents"},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield tmp_path / "documents"

@@ -3,6 +3,7 @@
 Chromium is Debian's (/usr/bin/chromium), never a downloaded one; `test_shell.py` skips when it is missing.
 """
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,13 +88,14 @@ class Desk:
     log: BrowserLog
 
 
-@pytest.fixture
-def new_desk(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[], Desk]]:
-    """Factory of fresh browser contexts against the live server. The production CSP stays in force."""
+@contextlib.contextmanager
+def desks(browser: Browser, live_server: LiveServer, **options: str) -> Iterator[Callable[[], Desk]]:
+    """Factory of fresh browser contexts against the live server, closed afterwards; `options` go to each context
+    (locale, timezone_id). The production CSP stays in force."""
     contexts = []
 
     def make() -> Desk:
-        context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 800})
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800}, **options)
         contexts.append(context)
         page = context.new_page()
         log = BrowserLog()
@@ -101,9 +103,18 @@ def new_desk(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[],
         page.on("response", log.on_response)
         return Desk(page=page, log=log)
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_desk(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[], Desk]]:
+    """Fresh English browser contexts against the live server."""
+    with desks(browser, live_server, locale="en-US") as make:
+        yield make
 
 
 def screenshot_path(name: str) -> Path:

@@ -30,7 +30,7 @@ from amtsflow.einvoices.validation import warm_up
 from amtsflow.files import demo as files_demo
 from amtsflow.tenants.demo import DEMO_PASSWORD
 
-from .conftest import CHROMIUM, BrowserLog, Desk, screenshot_path
+from .conftest import CHROMIUM, Desk, desks, screenshot_path
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -106,25 +106,8 @@ def musterstadt(demo_data: object, installed_rules: Path, settings: Settings, tm
 @pytest.fixture
 def new_german_desk(browser: Browser, live_server: LiveServer, musterstadt: None) -> Iterator[NewDesk]:
     """Like `new_desk` of conftest, but the browser asks for German."""
-    contexts = []
-
-    def make() -> Desk:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": 1280, "height": 800},
-        )
-        contexts.append(context)
-        page = context.new_page()
-        log = BrowserLog()
-        page.on("console", log.on_console)
-        page.on("response", log.on_response)
-        return Desk(page=page, log=log)
-
-    yield make
-    for context in contexts:
-        context.close()
+    with desks(browser, live_server, locale="de-DE", timezone_id="Europe/Berlin") as make:
+        yield make
 
 
 def log_in(desk: Desk, username: str) -> Page:

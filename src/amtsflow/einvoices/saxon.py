@@ -154,19 +154,28 @@ def transform(
 ) -> saxonche.PyXdmNode:
     """Applies the stylesheet to `node`; returns the result document."""
     with lock():
-        compiled = executable(stylesheet)
-        try:
-            compiled.clear_parameters()
-            for name, value in (parameters or {}).items():
-                compiled.set_parameter(name, value)
-            result = compiled.transform_to_value(xdm_node=node)
-        except saxonche.PySaxonApiError as exc:
-            raise SaxonError(f"{stylesheet.name} failed: {_first_line(exc)}") from exc
-        finally:
-            compiled.clear_parameters()
-        if result is None or result.size != 1 or not result.head.is_node:
-            raise SaxonError(f"{stylesheet.name} produced no result document")
-        return result.head
+        return _result_document(executable(stylesheet), node, parameters or {}, stylesheet.name)
+
+
+def _result_document(
+    compiled: saxonche.PyXsltExecutable,
+    node: saxonche.PyXdmNode,
+    parameters: Mapping[str, saxonche.PyXdmValue],
+    name: str,
+) -> saxonche.PyXdmNode:
+    """Runs a compiled stylesheet with `parameters` (none left behind for its next use); call with the lock held."""
+    try:
+        compiled.clear_parameters()
+        for key, value in parameters.items():
+            compiled.set_parameter(key, value)
+        result = compiled.transform_to_value(xdm_node=node)
+    except saxonche.PySaxonApiError as exc:
+        raise SaxonError(f"{name} failed: {_first_line(exc)}") from exc
+    finally:
+        compiled.clear_parameters()
+    if result is None or result.size != 1 or not result.head.is_node:
+        raise SaxonError(f"{name} produced no result document")
+    return result.head
 
 
 def serialize(node: saxonche.PyXdmNode) -> bytes:
@@ -203,17 +212,7 @@ def transform_internal(
             compiled = _internal_executable(stylesheet)
         except saxonche.PySaxonApiError as exc:
             raise SaxonError(f"cannot compile an internal stylesheet: {_first_line(exc)}") from exc
-        try:
-            for name, value in parameters.items():
-                compiled.set_parameter(name, value)
-            result = compiled.transform_to_value(xdm_node=node)
-        except saxonche.PySaxonApiError as exc:
-            raise SaxonError(f"an internal stylesheet failed: {_first_line(exc)}") from exc
-        finally:
-            compiled.clear_parameters()
-        if result is None or result.size != 1 or not result.head.is_node:
-            raise SaxonError("an internal stylesheet produced no result document")
-        return result.head
+        return _result_document(compiled, node, parameters, "an internal stylesheet")
 
 
 def array(items: Sequence[saxonche.PyXdmValue]) -> saxonche.PyXdmArray:

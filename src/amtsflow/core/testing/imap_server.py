@@ -281,4 +281,4 @@ def dovecot() -> Iterator[DovecotServer]:
 
 @pytest.fixture
 def imap_account(dovecot: DovecotServer) -> ImapAccount:
-    return dovecot.add_account()
+    return dovecot.add_account()  # a fresh, empty mailbox for each test

@@ -1,4 +1,5 @@
-"""The official rule releases, installed once per test session into a temporary rules directory."""
+"""The official rule releases, installed once per test session into a temporary rules directory; the tenant side:
+file plan, members, a unit, the invoice channel."""
 
 import contextlib
 from collections.abc import Iterator
@@ -7,9 +8,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from amtsflow.core.testing.imap_server import dovecot, imap_account  # noqa: F401 - fixtures of the mail tests
 from amtsflow.core.testing.shared_data import require_shared, shared_data_dir
 from amtsflow.einvoices.rules import NotAValidatorConfiguration, RuleRelease, available_releases, install_release
 from amtsflow.einvoices.validation import warm_up
+from amtsflow.files import services as files_services
+from amtsflow.tenants.constants import OrgUnitKind, Role
+from amtsflow.tenants.context import tenant_scope
+from amtsflow.tenants.models import OrgUnit
 
 XRECHNUNG = shared_data_dir() / "xrechnung"
 
@@ -48,34 +54,13 @@ def release(rules: tuple[RuleRelease, ...]) -> RuleRelease:
     return rules[0]
 
 
-# --- Tenant-side fixtures: storage, file plan, members, a unit, the invoice channel ---
-
-import pytest as _pytest  # noqa: E402
-from django.test import override_settings  # noqa: E402
-
-from amtsflow.files import services as files_services  # noqa: E402
-from amtsflow.tenants.constants import OrgUnitKind, Role  # noqa: E402
-from amtsflow.tenants.context import tenant_scope  # noqa: E402
-from amtsflow.tenants.models import OrgUnit  # noqa: E402
+# --- Tenant-side fixtures: file plan, members, a unit, the invoice channel ---
 
 STANDARD = XRECHNUNG / "testsuite" / "src" / "test" / "business-cases" / "standard"
 ZUGFERD = XRECHNUNG / "zugferd-samples"
 
 
-@_pytest.fixture
-def document_root(tmp_path, settings):  # noqa: ANN001, ANN201
-    storages = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "documents"},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield tmp_path / "documents"
-
-
-@_pytest.fixture
+@pytest.fixture
 def tiefbau(tenant_a) -> OrgUnit:  # noqa: ANN001
     tenant_a.leitweg_prefix = "04011000"
     tenant_a.save()
@@ -83,38 +68,43 @@ def tiefbau(tenant_a) -> OrgUnit:  # noqa: ANN001
         return OrgUnit.objects.create(tenant=tenant_a, name="Tiefbauamt", code="66", kind=OrgUnitKind.AMT)
 
 
-@_pytest.fixture
+@pytest.fixture
 def treasurer_member(tenant_a, make_member, tiefbau):  # noqa: ANN001, ANN201
     return make_member(tenant_a, Role.TREASURY, Role.RECORDS_MANAGER, org_unit=tiefbau)
 
 
-@_pytest.fixture
+@pytest.fixture
 def treasurer(treasurer_member, actor_for):  # noqa: ANN001, ANN201
     return actor_for(treasurer_member)
 
 
-@_pytest.fixture
+@pytest.fixture
 def invoice_clerk_member(tenant_a, make_member, tiefbau):  # noqa: ANN001, ANN201
     return make_member(tenant_a, Role.CLERK, org_unit=tiefbau)
 
 
-@_pytest.fixture
+@pytest.fixture
 def invoice_clerk(invoice_clerk_member, actor_for):  # noqa: ANN001, ANN201
     return actor_for(invoice_clerk_member)
 
 
-@_pytest.fixture
-def invoice_plan(tenant_a, treasurer):  # noqa: ANN001, ANN201
-    with tenant_scope(tenant_a):
+def create_invoice_plan(tenant, actor) -> None:  # noqa: ANN001
+    """The file plan entries invoices are filed under (2.10.01 by default)."""
+    with tenant_scope(tenant):
         for number, title, accepts in (
             ("2", "Finanzen", False),
             ("2.10", "Kasse", False),
             ("2.10.01", "Rechnungen", True),
         ):
-            files_services.create_plan_entry(actor=treasurer, number=number, title=title, accepts_files=accepts)
+            files_services.create_plan_entry(actor=actor, number=number, title=title, accepts_files=accepts)
 
 
-@_pytest.fixture
+@pytest.fixture
+def invoice_plan(tenant_a, treasurer):  # noqa: ANN001, ANN201
+    create_invoice_plan(tenant_a, treasurer)
+
+
+@pytest.fixture
 def invoice_setup(rules, document_root, invoice_plan, tiefbau):  # noqa: ANN001, ANN201
     """Rules installed, storage in a temp dir, the file plan entry for invoices and one unit."""
     return tiefbau

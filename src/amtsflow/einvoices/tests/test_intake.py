@@ -11,7 +11,7 @@ from amtsflow.core.testing.shared_data import require_shared
 from amtsflow.einvoices import originals
 from amtsflow.einvoices.models import Invoice, InvoiceState, Receipt, ReceiptState, Validity
 from amtsflow.einvoices.services import clearing, intake, routing
-from amtsflow.einvoices.tests.conftest import STANDARD, ZUGFERD
+from amtsflow.einvoices.tests.conftest import STANDARD, ZUGFERD, create_invoice_plan
 from amtsflow.files import selectors as files_selectors
 from amtsflow.tenants.context import tenant_scope
 
@@ -158,15 +158,8 @@ def test_processing_failure_keeps_the_receipt_and_can_be_repeated(
         assert receipt.state == ReceiptState.FAILED
         assert "2.10.01" in receipt.problem  # no file plan entry for invoices yet
         assert originals.read(receipt.storage_name)
-    from amtsflow.files import services as files_services  # noqa: PLC0415
-
+    create_invoice_plan(tenant_a, treasurer)
     with tenant_scope(tenant_a):
-        for number, title, accepts in (
-            ("2", "Finanzen", False),
-            ("2.10", "Kasse", False),
-            ("2.10.01", "Rechnungen", True),
-        ):
-            files_services.create_plan_entry(actor=treasurer, number=number, title=title, accepts_files=accepts)
         with committed():
             intake.reprocess(actor=treasurer, receipt=receipt)
         receipt.refresh_from_db()

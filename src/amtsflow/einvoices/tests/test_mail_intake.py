@@ -1,11 +1,9 @@
 """Mail sent to a real local IMAP server arrives as invoices: the tenant's own mailbox and the provider's
 shared mailbox routed by Leitweg-ID, with the rest in the provider's clearing."""
 
-from collections.abc import Iterator
-
 import pytest
 
-from amtsflow.core.testing.imap_server import DovecotServer, ImapAccount, running_dovecot
+from amtsflow.core.testing.imap_server import ImapAccount
 from amtsflow.einvoices import originals
 from amtsflow.einvoices.models import Intake, IntakeState, Invoice, Receipt, ReceiptState
 from amtsflow.einvoices.services import mail as mail_service
@@ -17,23 +15,12 @@ from amtsflow.tenants.context import tenant_scope
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[DovecotServer]:
-    with running_dovecot() as server:
-        yield server
-
-
-@pytest.fixture
-def account(dovecot: DovecotServer) -> ImapAccount:
-    return dovecot.add_account()
-
-
 def _xml(name: str) -> bytes:
     return (STANDARD / name).read_bytes()
 
 
-def _configure(settings, account: ImapAccount, tenant: str = "") -> None:  # noqa: ANN001
-    config = config_for(account)
+def _configure(settings, imap_account: ImapAccount, tenant: str = "") -> None:  # noqa: ANN001
+    config = config_for(imap_account)
     settings.AMTSFLOW_INVOICE_MAILBOXES = [
         {"name": "rechnungen", "host": config.host, "port": config.port, "username": config.username,
          "password": config.password, "security": "none", "tenant": tenant, "timeout": 10}
@@ -41,15 +28,15 @@ def _configure(settings, account: ImapAccount, tenant: str = "") -> None:  # noq
 
 
 def test_a_mail_to_the_tenant_mailbox_arrives_as_an_invoice(  # noqa: PLR0913
-    settings, account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
+    settings, imap_account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
 ) -> None:  # noqa: ANN001
-    _configure(settings, account, tenant=tenant_a.slug)
+    _configure(settings, imap_account, tenant=tenant_a.slug)
     raw = mail("Rechnung 4711", ("rechnung.xml", "application/xml", _xml("01.01a-INVOICE_ubl.xml")))
-    append(account, raw, mail("Nur ein Gruß"))
+    append(imap_account, raw, mail("Nur ein Gruß"))
     with django_capture_on_commit_callbacks(execute=True):
         counts = mail_service.poll_all()
     assert counts == {"rechnungen": 2}
-    assert len(contents(account, "Verarbeitet")) == 2 and contents(account, "INBOX") == []
+    assert len(contents(imap_account, "Verarbeitet")) == 2 and contents(imap_account, "INBOX") == []
     with tenant_scope(tenant_a):
         invoice_receipt = Receipt.objects.get(filename="rechnung.xml")
         assert invoice_receipt.state == ReceiptState.PROCESSED and invoice_receipt.channel == "mail"
@@ -65,14 +52,14 @@ def test_a_mail_to_the_tenant_mailbox_arrives_as_an_invoice(  # noqa: PLR0913
 
 
 def test_the_shared_mailbox_routes_by_leitweg_id(
-    settings, account, tenant_a, tenant_b, invoice_setup, django_capture_on_commit_callbacks
+    settings, imap_account, tenant_a, tenant_b, invoice_setup, django_capture_on_commit_callbacks
 ) -> None:  # noqa: ANN001, PLR0913
-    _configure(settings, account)
+    _configure(settings, imap_account)
     # tenant_a's coarse address is 04011000 (see the tiefbau fixture); 99000000 belongs to nobody.
     known = _xml("01.01a-INVOICE_ubl.xml")
     unknown = _xml("01.07a-INVOICE_ubl.xml")
     assert b"04011000-" in known and b"04011000-" not in unknown
-    append(account, mail("Zwei Rechnungen", ("a.xml", "application/xml", known), ("b.xml", "text/xml", unknown)))
+    append(imap_account, mail("Zwei Rechnungen", ("a.xml", "application/xml", known), ("b.xml", "text/xml", unknown)))
     with django_capture_on_commit_callbacks(execute=True):
         mail_service.poll_all()
     with tenant_scope(tenant_a):
@@ -89,8 +76,8 @@ def test_the_shared_mailbox_routes_by_leitweg_id(
         assert Receipt.objects.get(pk=receipt.pk).filename == "b.xml"
 
 
-def test_a_broken_mailbox_configuration_is_reported_not_fatal(settings, account) -> None:  # noqa: ANN001
-    _configure(settings, account)
+def test_a_broken_mailbox_configuration_is_reported_not_fatal(settings, imap_account) -> None:  # noqa: ANN001
+    _configure(settings, imap_account)
     settings.AMTSFLOW_INVOICE_MAILBOXES[0]["password"] = "falsch"
     assert mail_service.poll_all() == {"rechnungen": -1}
 
@@ -156,19 +143,19 @@ def test_operators_set_aside_clearing_files_with_a_reason_and_keep_them(
 
 
 def test_a_bad_attachment_does_not_hold_up_the_others(  # noqa: PLR0913
-    settings, account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
+    settings, imap_account, tenant_a, invoice_setup, django_capture_on_commit_callbacks
 ) -> None:  # noqa: ANN001
-    _configure(settings, account, tenant=tenant_a.slug)
+    _configure(settings, imap_account, tenant=tenant_a.slug)
     settings.AMTSFLOW_EINVOICE_MAX_BYTES = 200_000
     raw = mail(
         "Rechnungen",
         ("gut.xml", "application/xml", _xml("01.01a-INVOICE_ubl.xml")),
         ("riesig.xml", "application/xml", b"<a>" + b"x" * 300_000 + b"</a>"),
     )
-    append(account, raw)
+    append(imap_account, raw)
     with django_capture_on_commit_callbacks(execute=True):
         assert mail_service.poll_all() == {"rechnungen": 1}
-    assert len(contents(account, "Verarbeitet")) == 1
+    assert len(contents(imap_account, "Verarbeitet")) == 1
     with tenant_scope(tenant_a):
         assert Receipt.objects.get(filename="gut.xml").state == ReceiptState.PROCESSED
         big = Receipt.objects.get(filename="riesig.xml")
@@ -176,13 +163,13 @@ def test_a_bad_attachment_does_not_hold_up_the_others(  # noqa: PLR0913
         assert originals.read(big.storage_name).startswith(b"<a>xxx")  # kept all the same
 
 
-def test_a_mailbox_is_polled_by_one_worker_at_a_time(settings, account) -> None:  # noqa: ANN001
+def test_a_mailbox_is_polled_by_one_worker_at_a_time(settings, imap_account) -> None:  # noqa: ANN001
     import threading  # noqa: PLC0415
 
     from django.db import connections  # noqa: PLC0415
 
-    _configure(settings, account)
-    append(account, mail("Warten"))
+    _configure(settings, imap_account)
+    append(imap_account, mail("Warten"))
     held, release = threading.Event(), threading.Event()
 
     def other_worker() -> None:

@@ -5,7 +5,6 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from email import policy
 from email.message import EmailMessage
@@ -15,7 +14,7 @@ from email.utils import make_msgid
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from amtsflow.core.testing.imap_server import DovecotServer, ImapAccount, running_dovecot
+from amtsflow.core.testing.imap_server import ImapAccount
 from amtsflow.core.testing.shared_data import require_shared
 from amtsflow.einvoices.mailbox import (
     MailboxConfig,
@@ -60,35 +59,35 @@ MALFORMED = (
 # --- talking to the server directly (the test's view of the mailbox) --------------------------------------
 
 
-def config_for(account: ImapAccount, **changes: object) -> MailboxConfig:
+def config_for(imap_account: ImapAccount, **changes: object) -> MailboxConfig:
     base = MailboxConfig(
         name="rechnungen",
-        host=account.host,
-        port=account.port,
-        username=account.user,
-        password=account.password,
+        host=imap_account.host,
+        port=imap_account.port,
+        username=imap_account.user,
+        password=imap_account.password,
         security="none",
         timeout=10,
     )
     return replace(base, **changes)
 
 
-def client(account: ImapAccount) -> imaplib.IMAP4:
-    conn = imaplib.IMAP4(account.host, account.port, timeout=10)
-    conn.login(account.user, account.password)
+def client(imap_account: ImapAccount) -> imaplib.IMAP4:
+    conn = imaplib.IMAP4(imap_account.host, imap_account.port, timeout=10)
+    conn.login(imap_account.user, imap_account.password)
     return conn
 
 
-def append(account: ImapAccount, *raws: bytes) -> None:
-    conn = client(account)
+def append(imap_account: ImapAccount, *raws: bytes) -> None:
+    conn = client(imap_account)
     for raw in raws:
         assert conn.append("INBOX", None, None, raw)[0] == "OK"
     conn.logout()
 
 
-def contents(account: ImapAccount, folder: str) -> list[bytes]:
+def contents(imap_account: ImapAccount, folder: str) -> list[bytes]:
     """The mails of `folder` in UID order, without those marked deleted; [] when the folder does not exist."""
-    conn = client(account)
+    conn = client(imap_account)
     try:
         if conn.select(folder_name(folder), readonly=True)[0] != "OK":
             return []
@@ -100,17 +99,6 @@ def contents(account: ImapAccount, folder: str) -> list[bytes]:
         return found
     finally:
         conn.logout()
-
-
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[DovecotServer]:
-    with running_dovecot() as server:
-        yield server
-
-
-@pytest.fixture
-def account(dovecot: DovecotServer) -> ImapAccount:
-    return dovecot.add_account()  # a fresh, empty mailbox for each test
 
 
 @pytest.fixture
@@ -141,17 +129,17 @@ class Recorder:
 # --- poll against dovecot ----------------------------------------------------------------------------------
 
 
-def test_poll_hands_over_the_exact_bytes_and_files_each_mail(account, shared_mails):
+def test_poll_hands_over_the_exact_bytes_and_files_each_mail(imap_account, shared_mails):
     sent = [shared_mails[key] for key in ("xml", "pdf", "plain", "malformed")]
-    append(account, *sent)
+    append(imap_account, *sent)
     receive = Recorder()
 
-    result = poll(config_for(account), receive)
+    result = poll(config_for(imap_account), receive)
 
     assert receive.raws == sent
     assert (result.received, result.failed, result.refiled, result.more, result.errors) == (4, 0, 0, False, [])
-    assert contents(account, "INBOX") == []
-    assert contents(account, "Verarbeitet") == sent
+    assert contents(imap_account, "INBOX") == []
+    assert contents(imap_account, "Verarbeitet") == sent
     xml_parts, pdf_parts, plain_parts, malformed_parts = (split_mail(raw) for raw in receive.raws)
     assert [(a.filename, a.content_type) for a in xml_parts.attachments] == [
         ("01.01a-INVOICE_ubl.xml", "application/xml")
@@ -168,45 +156,45 @@ def test_poll_hands_over_the_exact_bytes_and_files_each_mail(account, shared_mai
     assert malformed_parts.problem
 
 
-def test_a_refused_mail_goes_to_the_failed_folder_and_nothing_is_lost(account, shared_mails):
-    append(account, shared_mails["xml"], shared_mails["pdf"])
+def test_a_refused_mail_goes_to_the_failed_folder_and_nothing_is_lost(imap_account, shared_mails):
+    append(imap_account, shared_mails["xml"], shared_mails["pdf"])
     receive = Recorder(refuse=b"Rechnung 4712")
 
-    result = poll(config_for(account), receive)
+    result = poll(config_for(imap_account), receive)
 
     assert (result.received, result.failed) == (1, 1)
     [error] = result.errors
     assert error.error == "Leitweg-ID unbekannt"
     assert error.message_id.endswith("@lieferant.example>")
-    assert contents(account, "INBOX") == []
-    assert contents(account, "Verarbeitet") == [shared_mails["xml"]]
-    assert contents(account, "Fehler") == [shared_mails["pdf"]]
+    assert contents(imap_account, "INBOX") == []
+    assert contents(imap_account, "Verarbeitet") == [shared_mails["xml"]]
+    assert contents(imap_account, "Fehler") == [shared_mails["pdf"]]
 
 
-def test_a_second_poll_takes_nothing_twice(account, shared_mails):
-    append(account, shared_mails["xml"])
+def test_a_second_poll_takes_nothing_twice(imap_account, shared_mails):
+    append(imap_account, shared_mails["xml"])
     receive = Recorder()
-    poll(config_for(account), receive)
-    assert poll(config_for(account), receive).received == 0
-    append(account, shared_mails["plain"])
-    assert poll(config_for(account), receive).received == 1
+    poll(config_for(imap_account), receive)
+    assert poll(config_for(imap_account), receive).received == 0
+    append(imap_account, shared_mails["plain"])
+    assert poll(config_for(imap_account), receive).received == 1
     assert receive.raws == [shared_mails["xml"], shared_mails["plain"]]
 
 
-def test_the_limit_leaves_the_rest_for_the_next_poll(account):
+def test_the_limit_leaves_the_rest_for_the_next_poll(imap_account):
     sent = [mail(f"Rechnung {n}") for n in range(3)]
-    append(account, *sent)
+    append(imap_account, *sent)
     receive = Recorder()
-    first = poll(config_for(account), receive, limit=2)
+    first = poll(config_for(imap_account), receive, limit=2)
     assert (first.received, first.more) == (2, True)
-    second = poll(config_for(account), receive, limit=2)
+    second = poll(config_for(imap_account), receive, limit=2)
     assert (second.received, second.more) == (1, False)
     assert receive.raws == sent
 
 
-def test_a_mail_taken_but_not_filed_is_filed_later_without_handing_it_over_again(account, monkeypatch):
+def test_a_mail_taken_but_not_filed_is_filed_later_without_handing_it_over_again(imap_account, monkeypatch):
     raw = mail("Rechnung 4713")
-    append(account, raw)
+    append(imap_account, raw)
     receive = Recorder()
     original_file = imap_module._Folder.file
 
@@ -215,73 +203,73 @@ def test_a_mail_taken_but_not_filed_is_filed_later_without_handing_it_over_again
 
     monkeypatch.setattr(imap_module._Folder, "file", connection_lost)
     with pytest.raises(MailboxError) as raised:
-        poll(config_for(account), receive)
+        poll(config_for(imap_account), receive)
     assert raised.value.result.received == 0
-    assert contents(account, "INBOX") == [raw]
+    assert contents(imap_account, "INBOX") == [raw]
 
     monkeypatch.setattr(imap_module._Folder, "file", original_file)
-    result = poll(config_for(account), receive)
+    result = poll(config_for(imap_account), receive)
     assert (result.received, result.refiled) == (0, 1)
     assert receive.raws == [raw]
-    assert contents(account, "Verarbeitet") == [raw]
+    assert contents(imap_account, "Verarbeitet") == [raw]
 
 
-def test_servers_without_move_get_copy_and_expunge(account, monkeypatch):
+def test_servers_without_move_get_copy_and_expunge(imap_account, monkeypatch):
     raw = mail("Rechnung 4714")
-    append(account, raw)
+    append(imap_account, raw)
     monkeypatch.setattr(imap_module, "capabilities", lambda conn: {"IMAP4REV1", "UIDPLUS"})
-    assert poll(config_for(account), Recorder()).received == 1
-    assert contents(account, "INBOX") == []
-    assert contents(account, "Verarbeitet") == [raw]
+    assert poll(config_for(imap_account), Recorder()).received == 1
+    assert contents(imap_account, "INBOX") == []
+    assert contents(imap_account, "Verarbeitet") == [raw]
 
 
-def test_folder_names_beyond_ascii(account):
+def test_folder_names_beyond_ascii(imap_account):
     raw = mail("Rechnung 4715")
-    append(account, raw)
-    poll(config_for(account, processed_folder="Geprüft & erledigt"), Recorder())
-    assert contents(account, "Geprüft & erledigt") == [raw]
-    conn = client(account)
+    append(imap_account, raw)
+    poll(config_for(imap_account, processed_folder="Geprüft & erledigt"), Recorder())
+    assert contents(imap_account, "Geprüft & erledigt") == [raw]
+    conn = client(imap_account)
     assert any(b'"Gepr&APw-ft &- erledigt"' in line for line in conn.list()[1])
     conn.logout()
 
 
-def test_a_mail_too_large_is_filed_as_failed_without_being_fetched(account, settings):
+def test_a_mail_too_large_is_filed_as_failed_without_being_fetched(imap_account, settings):
     settings.AMTSFLOW_EINVOICE_MAX_BYTES = 1024  # mails up to 4 KiB
     big = mail("Riesig", ("rechnung.pdf", "application/pdf", b"%PDF" + b"x" * 8000))
-    append(account, big)
+    append(imap_account, big)
     receive = Recorder()
-    result = poll(config_for(account), receive)
+    result = poll(config_for(imap_account), receive)
     assert (receive.raws, result.failed) == ([], 1)
     assert "larger than" in result.errors[0].error
-    assert contents(account, "Fehler") == [big]
+    assert contents(imap_account, "Fehler") == [big]
 
 
 @pytest.mark.parametrize("security", ["ssl", "starttls"])
-def test_tls(account, security):
+def test_tls(imap_account, security):
     raw = mail(f"Rechnung über {security}")
-    append(account, raw)
-    port = account.ssl_port if security == "ssl" else account.port
-    config = config_for(account, security=security, port=port, ca_file=str(account.ca_file))
+    append(imap_account, raw)
+    port = imap_account.ssl_port if security == "ssl" else imap_account.port
+    config = config_for(imap_account, security=security, port=port, ca_file=str(imap_account.ca_file))
     receive = Recorder()
     assert poll(config, receive).received == 1
     assert receive.raws == [raw]
 
 
-def test_an_untrusted_certificate_is_refused(account):
-    config = config_for(account, security="ssl", port=account.ssl_port)
+def test_an_untrusted_certificate_is_refused(imap_account):
+    config = config_for(imap_account, security="ssl", port=imap_account.ssl_port)
     with pytest.raises(MailboxError, match="cannot connect") as raised:
         poll(config, Recorder())
     assert isinstance(raised.value.__cause__, ssl.SSLError)
 
 
-def test_a_wrong_password_gives_a_clear_error_and_loses_nothing(account):
+def test_a_wrong_password_gives_a_clear_error_and_loses_nothing(imap_account):
     raw = mail("Rechnung 4716")
-    append(account, raw)
+    append(imap_account, raw)
     with pytest.raises(MailboxLoginError) as raised:
-        poll(config_for(account, password="falsch-geraten"), Recorder())
-    assert str(raised.value) == f"Mailbox rechnungen: the server refused the login of {account.user}."
+        poll(config_for(imap_account, password="falsch-geraten"), Recorder())
+    assert str(raised.value) == f"Mailbox rechnungen: the server refused the login of {imap_account.user}."
     assert "falsch-geraten" not in str(raised.value)
-    assert contents(account, "INBOX") == [raw]
+    assert contents(imap_account, "INBOX") == [raw]
 
 
 def test_an_unreachable_or_silent_server_gives_a_clear_error():

@@ -1,7 +1,6 @@
 """Fixtures of the E-Akte tests: a records manager and a clerk of tenant A, a plan entry, a file, a case."""
 
 import pytest
-from django.test import override_settings
 
 from amtsflow.files import services
 from amtsflow.tenants.constants import Role
@@ -9,17 +8,8 @@ from amtsflow.tenants.context import tenant_scope
 
 
 @pytest.fixture(autouse=True)
-def document_root(tmp_path, settings):  # noqa: ANN001, ANN201
-    """Document content of each test in its own directory."""
-    storages = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "documents"},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield tmp_path / "documents"
+def _documents_per_test(document_root):  # noqa: ANN001, ANN202
+    return document_root
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 
 from amtsflow.files import services as files_services
 from amtsflow.processes import services
@@ -17,16 +16,8 @@ LIBRARY = Path(__file__).resolve().parents[1] / "library"
 
 
 @pytest.fixture(autouse=True)
-def document_root(tmp_path, settings):  # noqa: ANN001, ANN201
-    storages = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "documents"},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield tmp_path / "documents"
+def _documents_per_test(document_root):  # noqa: ANN001, ANN202
+    return document_root
 
 
 @pytest.fixture
