@@ -47,9 +47,11 @@ def _inputs(spec: Any, data: dict[str, Any]) -> dict[str, Any]:
 def _call_once(instance: ProcessInstance, spiff_task: Any) -> dict[str, Any]:
     """Phase 1: the connector's result, from the record of an earlier run or by running it now, recorded in the
     caller's transaction together with the connector's own writes."""
-    done = ConnectorCall.objects.filter(instance=instance, spiff_task_id=spiff_task.id).values_list("result")
-    for (result,) in done:
-        return result
+    recorded = list(
+        ConnectorCall.objects.filter(instance=instance, spiff_task_id=spiff_task.id).values_list("result", flat=True)
+    )
+    if recorded:
+        return recorded[0]
     spec = spiff_task.task_spec
     connector = get_connector(spec.connector)
     data = dict(spiff_task.data)
